@@ -1,0 +1,21 @@
+package io.hishel.spec;
+
+/**
+ * A state of the RFC 9111 state machine, after hishel's sans-I/O specification.
+ *
+ * <pre>
+ * Idle ──► FromCache                       serve the stored response
+ *      ──► NeedRevalidation ──► NeedToBeUpdated | StoreAndUse | CouldNotBeStored
+ *                           ──► FromCache (stale-if-error) | CacheMiss (304 selected nothing)
+ *      ──► CacheMiss ──► StoreAndUse | CouldNotBeStored | InvalidateEntries | FromCache (stale-if-error)
+ *      ──► GatewayTimeout                  only-if-cached and nothing usable
+ * </pre>
+ *
+ * <p>States are immutable values and transitions are pure functions of their inputs and the
+ * injected clock: no state reads storage or the network. The caller does the I/O each state
+ * asks for. Every state but {@link Idle} carries the {@link Reason} it was chosen for.
+ * {@code PartialUpdate} (combining partial content, RFC 9111 §3.4) is not implemented: responses
+ * with status 206 are never stored.
+ */
+public sealed interface CacheState permits Idle, Idle.Next, CacheMiss.Next, NeedRevalidation.Next {
+}

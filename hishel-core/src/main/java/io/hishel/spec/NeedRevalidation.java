@@ -1,0 +1,174 @@
+package io.hishel.spec;
+
+import io.hishel.http.Request;
+import io.hishel.http.Response;
+import io.hishel.policy.CacheOptions;
+import io.hishel.policy.CachePolicy;
+import io.hishel.storage.Entry;
+import io.hishel.storage.StoredRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Stored responses exist but must be validated first (RFC 9111 §4.3): send
+ * {@link #conditionalRequest()} to the application and give its response to {@link #next}.
+ *
+ * @param request     the client's request
+ * @param candidates  the stored responses that could have been chosen for the request, newest
+ *                    first — the initial set of §4.3.4
+ * @param reason      why they could not be used without validation
+ * @param requestTime when the conditional request is sent ({@code request_time}, §4.2.3)
+ * @param policy      the policy and its options
+ * @param clock       the clock
+ */
+public record NeedRevalidation(Request request, List<Entry> candidates, Reason reason, Instant requestTime,
+                               CachePolicy policy, Clock clock) implements Idle.Next {
+
+    /** What {@link #next} may lead to. */
+    public sealed interface Next extends CacheState
+            permits NeedToBeUpdated, StorageDecision, CacheMiss, FromCache {
+        /**
+         * Why this state was chosen.
+         *
+         * @return the reason
+         */
+        Reason reason();
+    }
+
+    /**
+     * Checks the components.
+     *
+     * @param request     the client's request
+     * @param candidates  the stored responses that could have been chosen for the request, newest first — the initial set of §4.3.4
+     * @param reason      why they could not be used without validation
+     * @param requestTime when the conditional request is sent ({@code request_time}, §4.2.3)
+     * @param policy      the policy and its options
+     * @param clock       the clock
+     * @throws IllegalArgumentException if there are no candidates
+     */
+    public NeedRevalidation {
+        Objects.requireNonNull(request, "request");
+        candidates = List.copyOf(candidates);
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("A validation needs at least one stored response");
+        }
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(requestTime, "requestTime");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The request to send (§4.3.1): the client's request with every stored entity-tag in
+     * {@code If-None-Match} and, for a single stored response, its {@code Last-Modified} in
+     * {@code If-Modified-Since}. The client's own conditionals and range are replaced; the cache
+     * evaluates them against what it serves.
+     *
+     * @return the conditional request
+     */
+    public Request conditionalRequest() {
+        return Validation.conditionalRequest(request, candidates);
+    }
+
+    /**
+     * Handles the application's answer (§4.3.3).
+     *
+     * @param response the status and headers (and the body, if a response filter needs it)
+     * @return {@link NeedToBeUpdated} after a 304 that selects stored responses (§4.3.4) or a
+     *         matching HEAD (§4.3.5); {@link CacheMiss} after a 304 that selects none, to ask again
+     *         unconditionally; {@link FromCache} when a 5xx gives way to a stale response; otherwise
+     *         {@link StoreAndUse} or {@link CouldNotBeStored} for the full response
+     */
+    public Next next(Response response) {
+        Instant now = clock.instant();
+        if (response.status() == 304) {
+            return freshen(response, now);
+        }
+        if (request.method().equals("HEAD") && response.status() == 200) {
+            Optional<NeedToBeUpdated> updated = freshenWithHead(response, now);
+            if (updated.isPresent()) {
+                return updated.get();
+            }
+        }
+        if (CacheMiss.isError(response)) {
+            // §4.3.3: a 5xx may be treated as no answer; stored responses stay, as nothing contradicts them.
+            Optional<FromCache> stale = FromCache.staleIfError(request, candidates, policy, clock);
+            if (stale.isPresent()) {
+                return stale.get();
+            }
+            return CacheMiss.decideStorage(request, response, requestTime, now, candidates, List.of(), policy);
+        }
+        // §4.3.3: a full response says none of the stored responses is suitable.
+        return CacheMiss.decideStorage(request, response, requestTime, now, List.of(), candidates, policy);
+    }
+
+    /**
+     * The application did not answer: a stale stored response may stand in for it where
+     * {@code stale-if-error} or {@link CacheOptions#allowStale()} allows (§4.3.3, RFC 5861 §4).
+     *
+     * @return the stale response to serve, or empty to let the failure reach the client
+     */
+    public Optional<FromCache> onFailure() {
+        return FromCache.staleIfError(request, candidates, policy, clock);
+    }
+
+    /** §4.3.4: update the stored responses the 304 selects, and serve the most recent of them. */
+    private Next freshen(Response notModified, Instant now) {
+        List<Entry> selected = Validation.selectForUpdate(candidates, notModified);
+        if (selected.isEmpty()) {
+            return new CacheMiss(request, candidates, false, Reason.VALIDATION_SELECTED_NOTHING, now, policy, clock);
+        }
+        return update(selected, notModified, now, Reason.REVALIDATED);
+    }
+
+    /** §4.3.5: a 200 to HEAD updates the stored GET responses it matches; the others are stale. */
+    private Optional<NeedToBeUpdated> freshenWithHead(Response head, Instant now) {
+        List<Entry> matching = new ArrayList<>();
+        for (Entry candidate : candidates) {
+            if (candidate.request().method().equals("GET") && Validation.headResponseMatches(candidate, head)) {
+                matching.add(candidate);
+            }
+        }
+        if (matching.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(update(matching, head, now, Reason.FRESHENED_BY_HEAD));
+    }
+
+    private NeedToBeUpdated update(List<Entry> selected, Response newer, Instant now, Reason reason) {
+        CacheOptions options = policy.options();
+        List<Entry> toStore = new ArrayList<>();
+        List<Entry> obsolete = new ArrayList<>();
+        Entry served = null;
+        for (Entry entry : Selection.newestFirst(selected)) {
+            Response merged = Validation.updateHeaders(entry.response(), newer, options, now);
+            StoredRequest storedRequest = new StoredRequest(entry.request().method(), entry.request().url(),
+                    Vary.key(merged.headers(), request.headers()));
+            Entry freshened = entry.freshened(storedRequest, merged, requestTime, now);
+            if (served == null) {
+                served = freshened;
+            }
+            // The new metadata may forbid keeping the response (no-store, private …): use it once, then drop it.
+            boolean keep = Storability.refusal(request, merged, policy, now).isEmpty();
+            (keep ? toStore : obsolete).add(keep ? freshened : entry);
+        }
+        for (Entry candidate : candidates) {
+            if (!selected.contains(candidate)) {
+                obsolete.add(candidate);
+            }
+        }
+        if (RequestDirectives.of(request, options).noStore()) {
+            // §5.2.1.5: nothing of this exchange may be stored, not even updated metadata.
+            toStore.clear();
+        }
+        Freshness freshness = Freshness.of(served, ResponseDirectives.of(served.response().headers(), options),
+                options, now);
+        Response withAge = FromCache.withAge(served.response(), freshness.age());
+        Response response = Preconditions.notModified(request, withAge, served.responseTime()).orElse(withAge);
+        return new NeedToBeUpdated(request, served, response, toStore, obsolete, reason);
+    }
+}

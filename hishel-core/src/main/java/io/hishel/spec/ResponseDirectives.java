@@ -1,0 +1,50 @@
+package io.hishel.spec;
+
+import io.hishel.http.CacheControl;
+import io.hishel.http.Headers;
+import io.hishel.policy.CacheOptions;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cache directives a response gives this cache: those of the first targeted field on the
+ * cache's target list that is present and valid (RFC 9213 §2.2), otherwise {@code Cache-Control}.
+ *
+ * @param cacheControl the directives in force
+ * @param targeted     whether they came from a targeted field, in which case {@code Expires} is
+ *                     ignored as well as {@code Cache-Control}
+ */
+record ResponseDirectives(CacheControl cacheControl, boolean targeted) {
+
+    static ResponseDirectives of(Headers headers, CacheOptions options) {
+        for (String field : options.targetedFields()) {
+            List<String> lines = headers.allValues(field);
+            if (!lines.isEmpty()) {
+                Optional<CacheControl> parsed = CacheControl.parseTargeted(lines);
+                if (parsed.isPresent()) {
+                    return new ResponseDirectives(parsed.get(), true);
+                }
+            }
+        }
+        return new ResponseDirectives(CacheControl.parse(headers.allValues("Cache-Control")), false);
+    }
+
+    /** §5.3: {@code Expires} counts unless max-age, a shared cache's s-maxage, or a targeted field overrides it. */
+    boolean usesExpires(CacheOptions options) {
+        return !targeted && !cacheControl.has("max-age") && !(options.shared() && cacheControl.has("s-maxage"));
+    }
+
+    /**
+     * §4.2.4: directives that forbid serving the response stale — no-cache, must-revalidate, and in
+     * a shared cache proxy-revalidate and s-maxage.
+     */
+    boolean forbidsStale(CacheOptions options) {
+        return cacheControl.noCache() || cacheControl.mustRevalidate()
+                || options.shared() && (cacheControl.proxyRevalidate() || cacheControl.has("s-maxage"));
+    }
+
+    /** §3.5: the directives that let a shared cache reuse a response to an authorised request. */
+    boolean allowsSharingAuthorized() {
+        return cacheControl.isPublic() || cacheControl.has("s-maxage") || cacheControl.mustRevalidate();
+    }
+}

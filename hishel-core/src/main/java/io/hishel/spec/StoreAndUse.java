@@ -1,0 +1,61 @@
+package io.hishel.spec;
+
+import io.hishel.http.Request;
+import io.hishel.http.Response;
+import io.hishel.storage.CacheKey;
+import io.hishel.storage.Entry;
+import io.hishel.storage.StoredRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The application's response may be stored: send it to the client as it is, and write
+ * {@link #response()} with the body to storage; remove {@link #obsoleteEntries()}.
+ *
+ * @param request         the client's request
+ * @param response        the response as it is to be stored: without the fields RFC 9111 §3.1
+ *                        excludes, with a {@code Date}
+ * @param storedRequest   what the entry keeps of the request
+ * @param requestTime     when the request was sent
+ * @param responseTime    when the response was received
+ * @param obsoleteEntries stored responses this one replaces
+ * @param reason          why it may be stored
+ */
+public record StoreAndUse(Request request, Response response, StoredRequest storedRequest, Instant requestTime,
+                          Instant responseTime, List<Entry> obsoleteEntries, Reason reason)
+        implements StorageDecision {
+
+    /**
+     * Checks the components.
+     *
+     * @param request         the client's request
+     * @param response        the response as it is to be stored
+     * @param storedRequest   what the entry keeps of the request
+     * @param requestTime     when the request was sent
+     * @param responseTime    when the response was received
+     * @param obsoleteEntries stored responses this one replaces
+     * @param reason          why it may be stored
+     */
+    public StoreAndUse {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(storedRequest, "storedRequest");
+        Objects.requireNonNull(requestTime, "requestTime");
+        Objects.requireNonNull(responseTime, "responseTime");
+        obsoleteEntries = List.copyOf(obsoleteEntries);
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * The entry to store.
+     *
+     * @param id  the identity the storage gives it
+     * @param key the key to store it under, usually {@code CacheKey.of(request())}
+     * @return the entry
+     */
+    public Entry toEntry(UUID id, CacheKey key) {
+        return new Entry(id, key, storedRequest, response, requestTime, responseTime);
+    }
+}
