@@ -250,6 +250,16 @@ final class Driver {
     private record Outcome(CacheState state, Response response, Body body) {
     }
 
+    /** An HTTP-date, for building responses. */
+    static String date(java.time.Instant instant) {
+        return io.hishel.http.HttpDate.format(instant);
+    }
+
+    /** The clock's current time as an HTTP-date. */
+    String now() {
+        return date(clock.instant());
+    }
+
     /** Thrown by {@link #call} when the scripted application returns {@code null}: "no answer". */
     static final class ApplicationFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
