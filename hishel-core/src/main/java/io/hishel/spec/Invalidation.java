@@ -49,6 +49,10 @@ final class Invalidation {
     }
 
     private static Optional<URI> resolve(URI base, String reference) {
+        if (reference.isBlank()) {
+            // A same-document reference: the target URI itself (java.net.URI would resolve it to the parent).
+            return Optional.empty();
+        }
         try {
             URI resolved = base.resolve(new URI(reference.trim()));
             return resolved.isAbsolute() && resolved.getHost() != null ? Optional.of(resolved) : Optional.empty();
