@@ -149,6 +149,7 @@ class ConstructingResponsesTest {
     }
 
     @Test
+    @Rfc("RFC 9211 §2")
     void reasonsNameTheirSectionAndToken() {
         assertThat(Reason.PRIVATE_IN_SHARED_CACHE)
                 .hasToString("private response in a shared cache (RFC 9111 §5.2.2.7)");
