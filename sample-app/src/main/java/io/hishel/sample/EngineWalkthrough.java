@@ -53,8 +53,10 @@ public final class EngineWalkthrough {
     private void request(String label, Headers headers) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         Request request = new Request("GET", URI.create("https://example.com/articles/42"), headers);
+        // tag::decide[]
         Idle idle = new Idle(new SpecificationPolicy(), clock);
         Idle.Next next = idle.next(request, storage);
+        // end::decide[]
         String outcome;
         if (next instanceof FromCache hit) {
             outcome = "served from storage: " + hit.response().status() + ", Age " + hit.response().headers()
@@ -71,12 +73,14 @@ public final class EngineWalkthrough {
                         + afterValidation.reason();
             }
         } else if (next instanceof CacheMiss miss) {
+            // tag::miss[]
             Response answer = application(miss.forwardRequest());
             CacheMiss.Next afterMiss = miss.next(answer);
             if (afterMiss instanceof StoreAndUse store) {
                 storage.removeAll(store.obsoleteEntries());
                 storage.add(store.toEntry(UUID.randomUUID(), CacheKey.of(request)));
             }
+            // end::miss[]
             outcome = "application answered " + answer.status() + "; " + afterMiss.getClass().getSimpleName()
                     + " — " + afterMiss.reason();
         } else {
