@@ -92,8 +92,8 @@ public final class RequestMetadata {
 
     /**
      * {@code hishel_spec_ignore}: whether to store and reuse regardless of RFC 9111 directives.
-     * The safety rules of {@link io.hishel.policy.CacheOptions} (cookies, authorization, entry
-     * size) still apply.
+     * The safety rules of {@link io.hishel.policy.CachePolicy} ({@code no-store}, {@code private},
+     * cookies, authorization, entry size) still apply.
      *
      * @return true to ignore the specification
      */

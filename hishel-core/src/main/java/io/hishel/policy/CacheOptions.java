@@ -183,7 +183,7 @@ public record CacheOptions(
     /** Builds {@link CacheOptions}, starting from the defaults. Not thread-safe. */
     public static final class Builder {
         private boolean shared = true;
-        private Set<String> supportedMethods = Set.of("GET", "HEAD");
+        private Set<String> supportedMethods = checkMethods(List.of("GET", "HEAD"));
         private Duration allowStale = Duration.ZERO;
         private double heuristicFraction = 0.10;
         private Duration heuristicMaxLifetime = Duration.ofDays(1);

@@ -9,9 +9,12 @@ package io.hishel.policy;
  *       responses, instead of the RFC's freshness and storability directives.</li>
  * </ul>
  *
- * <p>Both keep the safety rules of their {@link CacheOptions}: in a shared cache, responses to
- * authorised requests and responses that set cookies are not stored unless allowed, and no entry
- * exceeds the maximum size. Implementations are immutable and thread-safe.
+ * <p>Both keep the safety rules: no {@code no-store} response is stored; in a shared cache no
+ * {@code private} response, no response to an authorised request unless public, s-maxage or
+ * must-revalidate allows it, and none that sets cookies unless {@link CacheOptions} allow it; no
+ * response that withholds {@code Vary} or another field the cache depends on; no entry above the
+ * maximum size; methods other than GET and HEAD only when keyed by their body. Implementations are
+ * immutable and thread-safe.
  */
 public sealed interface CachePolicy permits SpecificationPolicy, FilterPolicy {
 

@@ -14,8 +14,8 @@ import java.util.Objects;
  * default) ends. Give such entries a TTL. What a FilterPolicy keeps from the RFC and its options:
  * only methods in {@link CacheOptions#supportedMethods()} are cached, other unsafe methods still
  * invalidate (RFC 9111 §4.4), {@code Vary} still selects among stored responses, and the safety
- * rules hold — no responses to authorised requests or with {@code Set-Cookie} in a shared cache
- * unless the options allow them, no entry above {@link CacheOptions#maxEntrySize()}.
+ * rules of {@link CachePolicy} hold — above all, no {@code no-store} or {@code private} response
+ * is stored, whatever the filters say.
  *
  * @param requestFilters  filters every request must pass to use the cache, in order
  * @param responseFilters filters every response must pass to be stored, in order

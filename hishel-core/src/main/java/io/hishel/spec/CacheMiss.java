@@ -18,10 +18,12 @@ import java.util.Optional;
  * then give its response to {@link #next} to learn whether to store it (RFC 9111 §3).
  *
  * <p>Decide as soon as the status and headers are final — the body is not needed unless a
- * {@link io.hishel.policy.FilterPolicy} response filter asks for it. When
- * {@link #forwardRequest()} dropped the client's {@code If-None-Match} or
- * {@code If-Modified-Since}, evaluate them against the application's response with
- * {@link Preconditions#notModified} before answering the client.
+ * {@link io.hishel.policy.FilterPolicy} response filter asks for it. {@link #forwardRequest()}
+ * leaves out the client's own conditionals and range, so that the application answers in full;
+ * when the answer is stored, {@link StoreAndUse#clientResponse} gives the 304 the client's
+ * conditionals call for. When it is not stored the client receives the full response: a cache
+ * without a stored response must not evaluate them (RFC 9111 §4.3.2), and ignoring a
+ * {@code Range} is always allowed (RFC 9110 §14.2).
  *
  * @param request     the client's request
  * @param candidates  stored responses that could have been chosen but could not be used; a stored
@@ -76,18 +78,17 @@ public record CacheMiss(Request request, List<Entry> candidates, boolean passThr
     }
 
     /**
-     * The request to send to the application: unchanged when it passes through or carries
-     * preconditions for the application, otherwise without the client's {@code If-None-Match} and
-     * {@code If-Modified-Since}, so that the application answers with a full response the cache
-     * can store.
+     * The request to send to the application: unchanged when it passes through, otherwise without
+     * the client's {@code If-None-Match}, {@code If-Modified-Since}, {@code Range} and
+     * {@code If-Range}, so that the application answers with a full response the cache can store.
      *
      * @return the request to forward
      */
     public Request forwardRequest() {
-        if (passThrough || reason == Reason.PRECONDITIONS_FOR_APPLICATION) {
+        if (passThrough) {
             return request;
         }
-        return Preconditions.withoutCacheConditionals(request);
+        return request.withHeaders(request.headers().without(Validation.CLIENT_CONDITIONALS));
     }
 
     /**

@@ -81,12 +81,17 @@ public record Idle(CachePolicy policy, Clock clock) implements CacheState {
             Reason reason = request.hasSafeMethod() ? Reason.METHOD_NOT_CACHEABLE : Reason.UNSAFE_METHOD;
             return CacheMiss.passThrough(request, reason, now, policy, clock);
         }
+        if (!isGetOrHead(request) && !request.metadata().bodyKey()) {
+            // The body selects the response of such a method; without it in the key, one body's answer would serve all.
+            return CacheMiss.passThrough(request, Reason.BODY_KEY_REQUIRED, now, policy, clock);
+        }
         if (policy instanceof FilterPolicy filterPolicy && !passesRequestFilters(filterPolicy, request)) {
             return CacheMiss.passThrough(request, Reason.REQUEST_FILTERED, now, policy, clock);
         }
         if (Preconditions.hasOriginPreconditions(request)) {
-            // A cache must not evaluate these (§4.3.2); the application does, and its answer may be stored.
-            return new CacheMiss(request, List.of(), false, Reason.PRECONDITIONS_FOR_APPLICATION, now, policy, clock);
+            // A cache must not evaluate these (§4.3.2). Their answers (412, a response chosen by If-Match) are not
+            // what a plain request would get, so they are not stored either.
+            return CacheMiss.passThrough(request, Reason.PRECONDITIONS_FOR_APPLICATION, now, policy, clock);
         }
         boolean ignoreSpecification = Storability.ignoresSpecification(request, policy);
         RequestDirectives requested = ignoreSpecification ? RequestDirectives.NONE : RequestDirectives.of(request, options);
@@ -103,56 +108,41 @@ public record Idle(CachePolicy policy, Clock clock) implements CacheState {
         if (candidates.isEmpty()) {
             return miss(request, List.of(), Reason.AUTHORIZATION_NOT_SHAREABLE, requested, now);
         }
+        // §4: of several stored responses that could answer, the most recent one is used — or none.
+        Entry newest = candidates.get(0);
         if (ignoreSpecification) {
-            Entry newest = candidates.get(0);
             return FromCache.of(request, newest, Freshness.unbounded(newest, now), false,
                     Reason.REUSED_WITHOUT_SPECIFICATION, policy, clock);
         }
-
-        // §4: the most recent stored response that may be used; candidates are newest first.
-        Reason firstObstacle = null;
-        FromCache staleAcceptedByRequest = null;
-        FromCache staleWhileRevalidating = null;
-        for (Entry entry : candidates) {
-            ResponseDirectives directives = ResponseDirectives.of(entry.response().headers(), options);
-            Freshness freshness = Freshness.of(entry, directives, options, now);
-            Reason obstacle = obstacleToReuse(directives, freshness, requested);
-            if (obstacle == null) {
-                return FromCache.of(request, entry, freshness, false, Reason.FRESH, policy, clock);
-            }
-            if (firstObstacle == null) {
-                firstObstacle = obstacle;
-            }
-            boolean mayBeStale = !freshness.isFresh() && !directives.forbidsStale(options)
-                    && requestAcceptsStale(requested, freshness);
-            if (!mayBeStale) {
-                continue;
-            }
-            if (staleAcceptedByRequest == null && requested.acceptsStaleness(freshness.staleness())) {
-                staleAcceptedByRequest = FromCache.of(request, entry, freshness, false,
-                        Reason.STALE_ALLOWED_BY_REQUEST, policy, clock);
-            }
-            OptionalLong window = directives.cacheControl().staleWhileRevalidate();
-            if (staleWhileRevalidating == null && window.isPresent()
-                    && freshness.staleness().compareTo(Duration.ofSeconds(window.getAsLong())) <= 0) {
-                staleWhileRevalidating = FromCache.of(request, entry, freshness, true,
-                        Reason.STALE_WHILE_REVALIDATE, policy, clock);
-            }
+        ResponseDirectives directives = ResponseDirectives.of(newest.response().headers(), options);
+        Freshness freshness = Freshness.of(newest, directives, options, now);
+        Reason obstacle = obstacleToReuse(directives, freshness, requested);
+        if (obstacle == null) {
+            return FromCache.of(request, newest, freshness, false, Reason.FRESH, policy, clock);
         }
-        if (staleAcceptedByRequest != null) {
-            return staleAcceptedByRequest;
+        boolean mayBeStale = !freshness.isFresh() && !directives.forbidsStale(options)
+                && requestAcceptsStale(requested, freshness);
+        if (mayBeStale && requested.acceptsStaleness(freshness.staleness())) {
+            return FromCache.of(request, newest, freshness, false, Reason.STALE_ALLOWED_BY_REQUEST, policy, clock);
         }
-        if (staleWhileRevalidating != null) {
-            return staleWhileRevalidating;
+        OptionalLong window = directives.cacheControl().staleWhileRevalidate();
+        if (mayBeStale && window.isPresent()
+                && freshness.staleness().compareTo(Duration.ofSeconds(window.getAsLong())) <= 0) {
+            return FromCache.of(request, newest, freshness, true, Reason.STALE_WHILE_REVALIDATE, policy, clock);
         }
         if (requested.onlyIfCached()) {
             return new GatewayTimeout(request, Reason.ONLY_IF_CACHED);
         }
-        if (candidates.stream().anyMatch(entry -> Validation.hasValidator(entry.response()))) {
-            return new NeedRevalidation(request, candidates, firstObstacle, now, policy, clock);
+        // Conditional requests are for GET and HEAD: on other methods If-None-Match means "412" (RFC 9110 §13.1.2).
+        if (isGetOrHead(request) && candidates.stream().anyMatch(entry -> Validation.hasValidator(entry.response()))) {
+            return new NeedRevalidation(request, candidates, obstacle, now, policy, clock);
         }
         // Nothing to validate with: the application's answer will replace these.
-        return new CacheMiss(request, candidates, false, firstObstacle, now, policy, clock);
+        return new CacheMiss(request, candidates, false, obstacle, now, policy, clock);
+    }
+
+    static boolean isGetOrHead(Request request) {
+        return request.method().equals("GET") || request.method().equals("HEAD");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.hishel.spec;
 
+import io.hishel.http.Headers;
 import io.hishel.http.Request;
 import io.hishel.http.Response;
 import io.hishel.policy.CacheOptions;
@@ -167,8 +168,22 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
         }
         Freshness freshness = Freshness.of(served, ResponseDirectives.of(served.response().headers(), options),
                 options, now);
-        Response withAge = FromCache.withAge(served.response(), freshness.age());
+        Response withAge = withCookiesOf(newer, FromCache.withAge(served.response(), freshness.age()), options);
         Response response = Preconditions.notModified(request, withAge, served.responseTime()).orElse(withAge);
         return new NeedToBeUpdated(request, served, response, toStore, obsolete, reason);
+    }
+
+    /**
+     * The cookies the application set on its 304 are meant for this client (a rotated session, say):
+     * it receives them, though they are not stored unless the options allow it.
+     */
+    private static Response withCookiesOf(Response validation, Response served, CacheOptions options) {
+        List<String> cookies = validation.headers().allValues("Set-Cookie");
+        if (cookies.isEmpty() || options.storeSetCookie()) {
+            return served;
+        }
+        Headers.Builder headers = served.headers().toBuilder();
+        cookies.forEach(cookie -> headers.add("Set-Cookie", cookie));
+        return served.withHeaders(headers.build());
     }
 }

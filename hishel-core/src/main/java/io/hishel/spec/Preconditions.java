@@ -24,11 +24,12 @@ public final class Preconditions {
 
     /**
      * The fields a 304 carries from the 200 it stands for (RFC 9110 §15.4.5), plus {@code Age},
-     * which describes the cache's copy. {@code Last-Modified} is added when there is no
-     * {@code ETag}, to guide the client's update.
+     * which describes the cache's copy, and {@code Set-Cookie}, which is not representation
+     * metadata and which the client must receive whether or not its copy is current.
+     * {@code Last-Modified} is added when there is no {@code ETag}, to guide the client's update.
      */
     private static final List<String> NOT_MODIFIED_FIELDS = List.of(
-            "Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary", "Age");
+            "Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary", "Age", "Set-Cookie");
 
     private Preconditions() {
     }
@@ -58,20 +59,6 @@ public final class Preconditions {
         }
         boolean getOrHead = request.method().equals("GET") || request.method().equals("HEAD");
         return !getOrHead && hasCacheConditionals(request);
-    }
-
-    /**
-     * The request without the conditionals the cache evaluates itself, so the application answers
-     * with a full, storable response.
-     *
-     * @param request the client's request
-     * @return the request without {@code If-None-Match} and {@code If-Modified-Since}
-     */
-    public static Request withoutCacheConditionals(Request request) {
-        if (!hasCacheConditionals(request)) {
-            return request;
-        }
-        return request.withHeaders(request.headers().without(List.of("If-None-Match", "If-Modified-Since")));
     }
 
     /**

@@ -45,11 +45,14 @@ public enum Reason {
     METHOD_NOT_CACHEABLE("the request method is not cacheable", "RFC 9111 §3", "method"),
     /** An unsafe method: written through, never answered from storage. */
     UNSAFE_METHOD("unsafe request methods are written through to the application", "RFC 9111 §4", "method"),
+    /** A method other than GET and HEAD uses the cache only when its body is part of the key. */
+    BODY_KEY_REQUIRED("requests with a body use the cache only when keyed by it (hishel_body_key)",
+            "RFC 9111 §2", "method"),
     /** A request filter of the {@code FilterPolicy} refused the request. */
     REQUEST_FILTERED("a FilterPolicy request filter refused the request", "hishel FilterPolicy", "bypass"),
     /** {@code If-Match} or {@code If-Unmodified-Since}: preconditions only the origin may evaluate. */
     PRECONDITIONS_FOR_APPLICATION("If-Match and If-Unmodified-Since are evaluated by the application",
-            "RFC 9111 §4.3.2", "request"),
+            "RFC 9111 §4.3.2", "bypass"),
 
     // Sent to the application after looking at storage.
 
@@ -110,6 +113,13 @@ public enum Reason {
     NEVER_REUSABLE("no freshness lifetime and no validator, so it could never be reused", "RFC 9111 §3", null),
     /** {@code Vary: *} never matches a later request. */
     VARY_STAR("Vary: * never matches a later request", "RFC 9111 §4.1", null),
+    /**
+     * A qualified {@code private} or {@code no-cache}, or {@code Connection}, names a field the cache
+     * itself depends on ({@code Vary}, {@code Cache-Control}, validators, dates): storing the
+     * response without it could serve it to the wrong request.
+     */
+    CACHE_FIELD_EXCLUDED("the response withholds a field the cache depends on (Vary, Cache-Control, …)",
+            "RFC 9111 §3.1, §4.1", null),
     /** A shared cache does not store responses that set cookies, unless the options allow it. */
     SET_COOKIE("the response sets a cookie (CacheOptions.storeSetCookie)", "RFC 9111 §7.3", null),
     /** {@code Content-Length} exceeds {@code CacheOptions.maxEntrySize}. */

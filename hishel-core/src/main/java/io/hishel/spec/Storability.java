@@ -41,6 +41,14 @@ final class Storability {
             400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
             426, 500, 501, 502, 503, 504, 505);
 
+    /**
+     * Fields the cache itself reads to select, age or validate a stored response. A response that
+     * withholds one of them from storage is not stored: without its {@code Vary} it would answer
+     * other users, without its {@code Cache-Control} it would skip validation.
+     */
+    private static final Set<String> CACHE_FIELDS = Set.of(
+            "vary", "cache-control", "expires", "date", "age", "etag", "last-modified", "content-length");
+
     private Storability() {
     }
 
@@ -83,9 +91,13 @@ final class Storability {
 
     /**
      * Rules that hold under every policy, because breaking them could serve one user's response
-     * to another or store what cannot be served: a final, complete status; in a shared cache no
-     * {@code private} response and no response to an authorised request without a directive that
-     * allows it (§3.5); no cookies unless allowed; no {@code Vary: *}; the size limit.
+     * to another or store what cannot be served: a final, complete status; no {@code no-store}
+     * (unless {@code must-understand} lifts it, §5.2.2.3); in a shared cache no {@code private}
+     * response and no response to an authorised request without a directive that allows it
+     * (§3.5); no cookies unless allowed; no {@code Vary: *}; no response that withholds a field
+     * the cache depends on; the size limit. An application that wants this cache to keep a
+     * response that tells other caches {@code no-store} says so in a targeted field such as
+     * {@code Hishel-Cache-Control} (RFC 9213), which replaces {@code Cache-Control} here.
      */
     private static Optional<Reason> safetyRefusal(Request request, Response response, ResponseDirectives directives,
                                                   CacheOptions options) {
@@ -98,8 +110,19 @@ final class Storability {
             return Optional.of(Reason.STATUS_NOT_UNDERSTOOD);
         }
         CacheControl cacheControl = directives.cacheControl();
+        boolean understood = UNDERSTOOD_STATUS.contains(status);
+        if (cacheControl.mustUnderstand() && !understood) {
+            return Optional.of(Reason.STATUS_NOT_UNDERSTOOD);
+        }
+        // §5.2.2.3: a cache that understands the status ignores no-store when must-understand is present.
+        if (cacheControl.noStore() && !(cacheControl.mustUnderstand() && understood)) {
+            return Optional.of(Reason.RESPONSE_NO_STORE);
+        }
         if (options.shared() && cacheControl.isPrivate()) {
             return Optional.of(Reason.PRIVATE_IN_SHARED_CACHE);
+        }
+        if (excludedFields(response.headers(), directives, options).stream().anyMatch(name -> isCacheField(name, options))) {
+            return Optional.of(Reason.CACHE_FIELD_EXCLUDED);
         }
         if (options.shared() && request.headers().contains("Authorization") && !directives.allowsSharingAuthorized()) {
             return Optional.of(Reason.AUTHORIZATION_IN_SHARED_CACHE);
@@ -124,14 +147,6 @@ final class Storability {
                                                          Instant now) {
         CacheControl cacheControl = directives.cacheControl();
         int status = response.status();
-        boolean understood = UNDERSTOOD_STATUS.contains(status);
-        if (cacheControl.mustUnderstand() && !understood) {
-            return Optional.of(Reason.STATUS_NOT_UNDERSTOOD);
-        }
-        // §5.2.2.3: a cache that understands the status ignores no-store when must-understand is present.
-        if (cacheControl.noStore() && !(cacheControl.mustUnderstand() && understood)) {
-            return Optional.of(Reason.RESPONSE_NO_STORE);
-        }
         if (RequestDirectives.of(request, options).noStore()) {
             return Optional.of(Reason.REQUEST_NO_STORE);
         }
@@ -144,7 +159,7 @@ final class Storability {
             return Optional.of(Reason.NOT_CACHEABLE);
         }
         // §3 allows storing what can never be reused; writing it on every request is pure cost.
-        boolean hasValidator = response.headers().contains("ETag") || response.headers().contains("Last-Modified");
+        boolean hasValidator = Validation.hasValidator(response);
         if (cacheControl.noCache() && !hasValidator) {
             return Optional.of(Reason.NEVER_REUSABLE);
         }
@@ -172,6 +187,17 @@ final class Storability {
     }
 
     static Headers storableHeaders(Headers headers, ResponseDirectives directives, CacheOptions options) {
+        Set<String> excluded = excludedFields(headers, directives, options);
+        return headers.removeIf(name -> excluded.contains(name.toLowerCase(Locale.ROOT)));
+    }
+
+    private static boolean isCacheField(String lowerCaseName, CacheOptions options) {
+        return CACHE_FIELDS.contains(lowerCaseName)
+                || options.targetedFields().stream().anyMatch(lowerCaseName::equalsIgnoreCase);
+    }
+
+    /** The lower-case names of the fields §3.1 keeps out of storage for this response. */
+    private static Set<String> excludedFields(Headers headers, ResponseDirectives directives, CacheOptions options) {
         Set<String> excluded = new HashSet<>(NOT_STORED);
         for (String option : headers.listValues("Connection")) {
             excluded.add(option.toLowerCase(Locale.ROOT));
@@ -180,7 +206,7 @@ final class Storability {
         if (options.shared()) {
             excluded.addAll(directives.cacheControl().privateFields());
         }
-        return headers.removeIf(name -> excluded.contains(name.toLowerCase(Locale.ROOT)));
+        return excluded;
     }
 
     /** Whether the policy reuses stored responses without RFC 9111 freshness checks. */

@@ -49,6 +49,18 @@ public record StoreAndUse(Request request, Response response, StoredRequest stor
     }
 
     /**
+     * What the client receives: the application's response, or — when the client's own
+     * {@code If-None-Match} or {@code If-Modified-Since}, which {@link CacheMiss#forwardRequest()}
+     * left out, match it — a 304 made from it (RFC 9111 §4.3.2).
+     *
+     * @param applicationResponse the response the application sent
+     * @return the response to send to the client
+     */
+    public Response clientResponse(Response applicationResponse) {
+        return Preconditions.notModified(request, applicationResponse, responseTime).orElse(applicationResponse);
+    }
+
+    /**
      * The entry to store.
      *
      * @param id  the identity the storage gives it

@@ -82,6 +82,11 @@ final class Vary {
             boolean quoted = false;
             for (int i = 0; i < member.length(); i++) {
                 char c = member.charAt(i);
+                if (quoted && c == '\\' && i + 1 < member.length()) {
+                    // A quoted-pair: the escaped character is data, not the end of the string.
+                    value.append(c).append(member.charAt(++i));
+                    continue;
+                }
                 if (c == '"') {
                     quoted = !quoted;
                 }

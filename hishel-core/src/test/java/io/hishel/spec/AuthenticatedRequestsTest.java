@@ -79,4 +79,18 @@ class AuthenticatedRequestsTest {
 
         assertThat(exchange.status()).isEqualTo(503);
     }
+
+    @Test
+    @Rfc("RFC 9111 §5.2.2.10")
+    void sMaxAgeAllowsSharingOnlyWhileFresh() {
+        cache.respond(200, "Cache-Control", "s-maxage=10", "ETag", "\"v1\"");
+        cache.get("https://example.com/a", "Authorization", "Bearer alice");
+        cache.clock.advanceSeconds(11);
+        cache.respond(304, "ETag", "\"v1\"");
+
+        Driver.Exchange bob = cache.get("https://example.com/a", "Authorization", "Bearer bob", "Cache-Control", "max-stale");
+
+        assertThat(bob.applicationCalls()).isEqualTo(1);
+        assertThat(bob.outcome()).isInstanceOf(NeedToBeUpdated.class);
+    }
 }

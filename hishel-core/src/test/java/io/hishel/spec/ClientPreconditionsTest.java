@@ -136,7 +136,7 @@ class ClientPreconditionsTest {
     }
 
     @Test
-    void aMissSendsTheApplicationARequestWithoutTheClientsConditionalsThenAnswersThem() {
+    void aMissThatIsStoredAnswersTheClientsConditionalsFromTheNewResponse() {
         cache.respond(new Response(200, Headers.of("Cache-Control", "max-age=600", "ETag", "\"v1\""), Body.ofUtf8("x")));
 
         Driver.Exchange exchange = cache.get("https://example.com/a", "If-None-Match", "\"v1\"");
@@ -168,5 +168,18 @@ class ClientPreconditionsTest {
 
         assertThat(Preconditions.hasOriginPreconditions(put)).isTrue();
         assertThat(((CacheMiss) cache.idle().next(put, java.util.List.of())).forwardRequest()).isSameAs(put);
+    }
+
+    @Test
+    void aMissThatIsNotStoredSendsTheFullResponseWithItsCookies() {
+        // Without a stored response the cache must not evaluate the client's conditionals.
+        cache.respond(new Response(200, Headers.of("Cache-Control", "max-age=600", "ETag", "\"v1\"",
+                "Set-Cookie", "SESSION=new"), Body.ofUtf8("x")));
+
+        Driver.Exchange exchange = cache.get("https://example.com/a", "If-None-Match", "\"v1\"");
+
+        assertThat(exchange.status()).isEqualTo(200);
+        assertThat(exchange.header("Set-Cookie")).hasValue("SESSION=new");
+        assertThat(cache.entries).isEmpty();
     }
 }

@@ -169,4 +169,18 @@ class ConstructingResponsesTest {
         return new Entry(UUID.randomUUID(), CacheKey.of(request), new StoredRequest("GET", request.url(), ""),
                 response, date, date);
     }
+
+    @Test
+    void neverFallsBackToAnOlderResponseWhenTheMostRecentCannotBeUsed() {
+        Entry older = entry("\"v1\"", cache.clock.instant().minusSeconds(20));
+        Response newerResponse = Response.of(200, "Cache-Control", "no-cache", "ETag", "\"v2\"",
+                "Date", cache.now());
+        Entry newer = new Entry(UUID.randomUUID(), older.key(), older.request(), newerResponse,
+                cache.clock.instant(), cache.clock.instant());
+
+        Idle.Next next = cache.idle().next(Request.of("GET", "https://example.com/a"), List.of(older, newer));
+
+        assertThat(next).isInstanceOf(NeedRevalidation.class);
+        assertThat(next.reason()).isEqualTo(Reason.RESPONSE_NO_CACHE);
+    }
 }

@@ -141,7 +141,7 @@ final class Driver {
             return new Outcome(updated, updated.response(), body);
         }
         if (next instanceof StorageDecision decision) {
-            return stored(decision, validation.request(), response, false);
+            return stored(decision, validation.request(), response);
         }
         if (next instanceof CacheMiss again) {
             return forward(again);
@@ -157,11 +157,9 @@ final class Driver {
         } catch (ApplicationFailure failure) {
             return failed(miss.onFailure(), failure);
         }
-        boolean clientConditionalsRemoved = Preconditions.hasCacheConditionals(miss.request())
-                && !Preconditions.hasCacheConditionals(forwarded);
         CacheMiss.Next next = miss.next(response);
         if (next instanceof StorageDecision decision) {
-            return stored(decision, miss.request(), response, clientConditionalsRemoved);
+            return stored(decision, miss.request(), response);
         }
         if (next instanceof InvalidateEntries invalidation) {
             for (URI uri : invalidation.uris()) {
@@ -173,10 +171,8 @@ final class Driver {
         return served((FromCache) next);
     }
 
-    private Outcome stored(StorageDecision decision, Request request, Response response, boolean evaluateConditionals) {
-        Response toClient = evaluateConditionals
-                ? Preconditions.notModified(request, response, clock.instant()).orElse(response)
-                : response;
+    private Outcome stored(StorageDecision decision, Request request, Response response) {
+        Response toClient = decision instanceof StoreAndUse store ? store.clientResponse(response) : response;
         Body body = FromCache.sendsBody(request, toClient) ? response.body() : Body.EMPTY;
         if (decision instanceof StoreAndUse store) {
             remove(store.obsoleteEntries());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hishel.http.Body;
 import io.hishel.http.Headers;
 import io.hishel.http.Request;
+import io.hishel.http.RequestMetadata;
 import io.hishel.http.Response;
 import io.hishel.policy.BaseFilter;
 import io.hishel.policy.CacheOptions;
@@ -136,8 +137,8 @@ class FilterPolicyTest {
         };
         cache.policy(new FilterPolicy(List.of(queriesOnly), List.of(),
                 CacheOptions.builder().supportedMethods("POST").build())).respond(200);
-        Request mutation = new Request("POST", URI.create("https://example.com/graphql"), Headers.EMPTY)
-                .withBody(Body.ofUtf8("mutation { x }"));
+        Request mutation = new Request("POST", URI.create("https://example.com/graphql"), Headers.EMPTY,
+                Body.ofUtf8("mutation { x }"), RequestMetadata.builder().bodyKey(true).build());
 
         assertThat(cache.send(mutation).reason()).isEqualTo(Reason.REQUEST_FILTERED);
         assertThat(cache.send(mutation.withBody(Body.ofUtf8("{ x }"))).reason()).isEqualTo(Reason.STORED_BY_FILTER_POLICY);

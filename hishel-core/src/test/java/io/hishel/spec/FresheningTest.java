@@ -153,4 +153,18 @@ class FresheningTest {
         assertThat(((NeedToBeUpdated) exchange.outcome()).sendsBody()).isFalse();
         assertThat(cache.received.get(1).headers().firstValue("If-None-Match")).hasValue("\"v1\"");
     }
+
+    @Test
+    @Rfc("RFC 9111 §4.3.2")
+    void aClientWhoseCopyIsOlderGetsTheFullFreshenedResponse() {
+        cache.respond(200, "Cache-Control", "max-age=10", "ETag", "\"v1\"");
+        cache.get("https://example.com/a");
+        cache.clock.advanceSeconds(60);
+        cache.respond(304, "ETag", "\"v1\"");
+
+        Driver.Exchange exchange = cache.get("https://example.com/a", "If-None-Match", "\"v0\"");
+
+        assertThat(exchange.status()).isEqualTo(200);
+        assertThat(exchange.body()).isEqualTo(io.hishel.http.Body.ofUtf8("body 200"));
+    }
 }

@@ -143,4 +143,18 @@ class FreshnessLifetimeTest {
         assertThat(stale.decision()).isInstanceOf(NeedRevalidation.class);
         assertThat(((NeedRevalidation) stale.decision()).reason()).isEqualTo(Reason.STALE);
     }
+
+    @Test
+    @Rfc("RFC 9111 §4.2")
+    void theLocalTimeZoneNeverInfluencesTheLifetime() {
+        java.util.TimeZone original = java.util.TimeZone.getDefault();
+        try {
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Kiritimati"));
+            assertThat(lifetime(SHARED, "Expires", at(300), "Date", at(0))).isEqualTo(Duration.ofSeconds(300));
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/Adak"));
+            assertThat(lifetime(SHARED, "Expires", at(300), "Date", at(0))).isEqualTo(Duration.ofSeconds(300));
+        } finally {
+            java.util.TimeZone.setDefault(original);
+        }
+    }
 }

@@ -221,4 +221,14 @@ class ServingStaleTest {
         assertThat(exchange.decision()).isInstanceOf(CacheMiss.class);
         assertThat(exchange.status()).isEqualTo(200);
     }
+
+    @Test
+    @Rfc("RFC 9111 §5.2.2.2")
+    void mustRevalidateLetsTheFailureReachTheClientWhenTheApplicationDoesNotAnswer() {
+        cache.options(CacheOptions.builder().allowStale(Duration.ofDays(1)).build());
+        storeAndAge("max-age=10, must-revalidate, stale-if-error=600", 5);
+        cache.respond(request -> null);
+
+        assertThatThrownBy(() -> cache.get("https://example.com/a")).isInstanceOf(Driver.ApplicationFailure.class);
+    }
 }

@@ -87,13 +87,15 @@ class StoringResponsesTest {
     }
 
     @Test
-    void neverStoresResponsesToPostUnlessConfigured() {
+    void neverStoresResponsesToPostUnlessConfiguredAndKeyedByTheBody() {
         Request post = Request.of("POST", "https://example.com/search");
+        Request keyed = post.withMetadata(RequestMetadata.builder().bodyKey(true).build());
         Response response = Response.of(200, "Cache-Control", "max-age=60");
+        CacheOptions withPost = CacheOptions.builder().supportedMethods("GET", "HEAD", "POST").build();
 
-        assertThat(storing(post, response)).isNotInstanceOf(StoreAndUse.class);
-        assertThat(storing(post, response, CacheOptions.builder().supportedMethods("GET", "HEAD", "POST").build()))
-                .isInstanceOf(StoreAndUse.class);
+        assertThat(storing(keyed, response)).isNotInstanceOf(StoreAndUse.class);
+        assertThat(storing(post, response, withPost).reason()).isEqualTo(Reason.BODY_KEY_REQUIRED);
+        assertThat(storing(keyed, response, withPost)).isInstanceOf(StoreAndUse.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -261,9 +263,15 @@ class StoringResponsesTest {
         Request ignoring = Request.of("GET", "https://example.com/a")
                 .withMetadata(RequestMetadata.builder().specIgnore(true).build());
 
-        assertThat(storing(ignoring, Response.of(200, "Cache-Control", "no-store, no-cache, max-age=0")))
+        assertThat(storing(ignoring, Response.of(200, "Cache-Control", "no-cache, max-age=0, must-revalidate")))
                 .isInstanceOf(StoreAndUse.class).extracting(CacheMiss.Next::reason)
                 .isEqualTo(Reason.STORED_IGNORING_SPECIFICATION);
+        // Spring Security's defaults on a personalised page: no policy may store them (CVE-2026-59427).
+        assertThat(storing(ignoring, Response.of(200, "Cache-Control", "no-cache, no-store, max-age=0, must-revalidate"))
+                .reason()).isEqualTo(Reason.RESPONSE_NO_STORE);
+        // An application that means it says so to this cache alone.
+        assertThat(storing(ignoring, Response.of(200, "Cache-Control", "no-store", "Hishel-Cache-Control", "max-age=60")))
+                .isInstanceOf(StoreAndUse.class);
         assertThat(storing(ignoring, Response.of(200, "Cache-Control", "private")).reason())
                 .isEqualTo(Reason.PRIVATE_IN_SHARED_CACHE);
         assertThat(storing(ignoring, Response.of(200, "Set-Cookie", "a=1")).reason()).isEqualTo(Reason.SET_COOKIE);

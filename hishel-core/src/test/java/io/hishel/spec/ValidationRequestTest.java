@@ -87,4 +87,21 @@ class ValidationRequestTest {
         assertThat(next.reason()).isEqualTo(Reason.STALE);
         assertThat(next.reason().forward()).hasValue("stale");
     }
+
+    @Test
+    @Rfc("RFC 9110 §13.1.2")
+    void neverSendsConditionalsOnMethodsOtherThanGetAndHead() {
+        // On a POST, If-None-Match asks for 412, not 304.
+        cache.options(io.hishel.policy.CacheOptions.builder().supportedMethods("GET", "HEAD", "POST").build());
+        Request post = new Request("POST", java.net.URI.create("https://example.com/search"), Headers.EMPTY,
+                io.hishel.http.Body.ofUtf8("q"), io.hishel.http.RequestMetadata.builder().bodyKey(true).build());
+        Entry stale = new Entry(UUID.randomUUID(), CacheKey.of(post), new StoredRequest("POST", post.url(), ""),
+                Response.of(200, "Cache-Control", "max-age=0", "ETag", "\"a\"", "Date", cache.now()),
+                cache.clock.instant(), cache.clock.instant());
+
+        Idle.Next next = cache.idle().next(post, List.of(stale));
+
+        assertThat(next).isInstanceOf(CacheMiss.class);
+        assertThat(((CacheMiss) next).forwardRequest().headers().contains("If-None-Match")).isFalse();
+    }
 }

@@ -152,4 +152,12 @@ class VaryTest {
         return new Entry(UUID.randomUUID(), CacheKey.of(request), new StoredRequest("GET", request.url(), varyKey),
                 new Response(200, responseHeaders), cache.clock.instant(), cache.clock.instant());
     }
+
+    @Test
+    void anEscapedQuoteDoesNotEndAQuotedString() {
+        Headers vary = Headers.of("Vary", "X-Tag");
+
+        assertThat(Vary.key(vary, Headers.of("X-Tag", "\"a\\\" , b\"")))
+                .isNotEqualTo(Vary.key(vary, Headers.of("X-Tag", "\"a\\\",b\"")));
+    }
 }
