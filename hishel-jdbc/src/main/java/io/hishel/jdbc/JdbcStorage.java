@@ -1,0 +1,1037 @@
+package io.hishel.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.storage.CacheKey;
+import io.hishel.storage.CleanupResult;
+import io.hishel.storage.Entry;
+import io.hishel.storage.EntryCodec;
+import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntryWriter;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageException;
+import io.hishel.storage.StorageOptions;
+import io.hishel.storage.StorageStatistics;
+import io.hishel.storage.StoredBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Storage in a relational database: SQLite (one file, the embedded default) or PostgreSQL (one
+ * cache shared by many application instances).
+ *
+ * <p>Entries live in {@code hishel_entries}, the chunks of their bodies in {@code hishel_streams}
+ * (chunk {@code -1} is the end marker), their tags in {@code hishel_tags}. An entry row is written
+ * first, then its chunks, each in a short transaction of its own, then — in one transaction — the
+ * end marker, the tags and its completion time: only then is it visible. A process that dies in
+ * between leaves an incomplete entry that no query returns and that clean-up deletes after
+ * {@link StorageOptions#incompleteGrace()}. Nothing holds a whole body in memory: a writer holds
+ * one chunk, a reader fetches one chunk at a time.
+ *
+ * <p>The schema is created and upgraded by Flyway, from {@code db/hishel/migration/sqlite} or
+ * {@code .../postgresql}, with its own history table {@code hishel_schema_history}; hishel never
+ * touches other tables. On SQLite every write is serialised inside the storage, so
+ * {@code SQLITE_BUSY} never reaches a caller; on PostgreSQL any number of instances may share the
+ * tables.
+ *
+ * <p>Hits ({@link #recordAccess}) are recorded in memory and written in batches every second, so
+ * the hit path does not write; a lookup takes them into account, so a refreshed entry never looks
+ * expired. Clean-up runs on a daemon thread every {@link StorageOptions#cleanupInterval()}.
+ * Thread-safe.
+ */
+public final class JdbcStorage implements Storage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
+    private static final int BODY = 0;
+    private static final int END_MARKER = -1;
+    private static final String HISTORY_TABLE = "hishel_schema_history";
+    private static final Duration ACCESS_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    private static final int MAX_REPORTED_CORRUPT = 10_000;
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final Dialect dialect;
+    private final StorageOptions options;
+    private final Clock clock;
+    private final String description;
+    private final Path sqliteFile;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<UUID, Long> pendingAccess = new ConcurrentHashMap<>();
+    private final Set<UUID> reportedCorrupt = ConcurrentHashMap.newKeySet();
+    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
+    private final AtomicLong approximateBytes = new AtomicLong();
+    private final AtomicLong approximateEntries = new AtomicLong();
+    private final ScheduledExecutorService scheduler;
+    private volatile long fileCheckedAt;
+    private volatile boolean closed;
+
+    private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.options = builder.options;
+        this.clock = options.clock();
+        this.sqliteFile = builder.sqliteFile;
+        try (Connection connection = dataSource.getConnection()) {
+            this.dialect = Dialect.of(connection);
+        } catch (SQLException e) {
+            closePool();
+            throw new StorageException("hishel-jdbc cannot connect to " + describe(builder, null) + ": "
+                    + e.getMessage(), e);
+        }
+        this.description = describe(builder, dialect);
+        if (builder.migrate) {
+            migrate();
+        }
+        refreshApproximateSize();
+        if (builder.scheduled) {
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "hishel-jdbc-maintenance");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long cleanupMillis = options.cleanupInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> quietly("clean up", this::cleanUp), cleanupMillis, cleanupMillis,
+                    TimeUnit.MILLISECONDS);
+            long flushMillis = ACCESS_FLUSH_INTERVAL.toMillis();
+            scheduler.scheduleWithFixedDelay(() -> quietly("record hits", this::flushAccesses), flushMillis,
+                    flushMillis, TimeUnit.MILLISECONDS);
+        } else {
+            this.scheduler = null;
+        }
+    }
+
+    /**
+     * A storage in a SQLite file. The parent folders are created; a file or folder that cannot be
+     * written is reported when {@link Builder#build()} runs, naming the path.
+     *
+     * @param file the database file, for example {@link #defaultSqlitePath()}
+     * @return a builder
+     */
+    public static Builder sqlite(Path file) {
+        return new Builder(null, Objects.requireNonNull(file, "file").toAbsolutePath().normalize());
+    }
+
+    /**
+     * A storage in the database of a {@link DataSource} — PostgreSQL, usually, to share one cache
+     * between application instances, or SQLite. The storage does not close a DataSource it was
+     * given.
+     *
+     * @param dataSource the database
+     * @return a builder
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /**
+     * Where the SQLite cache lives unless told otherwise, as in hishel: {@code .cache/hishel/
+     * hishel_cache.db} under the working directory.
+     *
+     * @return the relative path
+     */
+    public static Path defaultSqlitePath() {
+        return Path.of(".cache", "hishel", "hishel_cache.db");
+    }
+
+    @Override
+    public List<Entry> entries(CacheKey key) {
+        long now = clock.millis();
+        List<Row> rows = read("look up " + key, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, data, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
+                            + " WHERE cache_key = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+                select.setString(1, key.value());
+                try (ResultSet result = select.executeQuery()) {
+                    List<Row> found = new ArrayList<>(2);
+                    while (result.next()) {
+                        found.add(new Row(dialect.readId(result, 1), result.getBytes(2), nullableLong(result, 3),
+                                nullableLong(result, 4), result.getInt(5) != 0));
+                    }
+                    return found;
+                }
+            }
+        });
+        List<Entry> entries = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            if (!row.alive(now, pendingAccess.get(row.id))) {
+                continue;
+            }
+            try {
+                entries.add(EntryCodec.decode(row.id, key, row.data));
+            } catch (EntryCodec.CorruptEntryException e) {
+                reportCorrupt(row.id, e);
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public EntryWriter create(Entry entry, EntryOptions entryOptions) {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(entryOptions, "entryOptions");
+        checkOpen();
+        long now = clock.millis();
+        byte[] data = EntryCodec.encode(entry);
+        Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
+        boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
+        write("create entry " + entry.id(), connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_entries"
+                    + " (id, cache_key, url, data, created_at, last_access, ttl_millis, refresh_ttl)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                dialect.bindId(insert, 1, entry.id());
+                insert.setString(2, entry.key().value());
+                insert.setString(3, CacheKey.normalizeUrl(entry.request().url()));
+                insert.setBytes(4, data);
+                insert.setLong(5, now);
+                insert.setLong(6, now);
+                setNullableLong(insert, 7, ttl == null ? null : saturatedMillis(ttl));
+                insert.setInt(8, refresh ? 1 : 0);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+        Writer writer = new Writer(entry.id(), ttl, entryOptions.tags());
+        openWriters.add(writer);
+        return writer;
+    }
+
+    @Override
+    public Optional<StoredBody> openBody(UUID id) {
+        long now = clock.millis();
+        Optional<Long> size = read("open the body of " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT size, expires_at, ttl_millis,"
+                    + " refresh_ttl FROM hishel_entries WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+                dialect.bindId(select, 1, id);
+                try (ResultSet result = select.executeQuery()) {
+                    if (!result.next()) {
+                        return Optional.empty();
+                    }
+                    Row row = new Row(id, null, nullableLong(result, 2), nullableLong(result, 3), result.getInt(4) != 0);
+                    return row.alive(now, pendingAccess.get(id)) ? Optional.of(result.getLong(1)) : Optional.empty();
+                }
+            }
+        });
+        return size.map(bytes -> new StoredBody(bytes, new ChunkStream(id, bytes)));
+    }
+
+    @Override
+    public void recordAccess(UUID id) {
+        pendingAccess.put(id, clock.millis());
+    }
+
+    @Override
+    public boolean update(Entry entry) {
+        byte[] data = EntryCodec.encode(entry);
+        return write("update entry " + entry.id(), connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET data = ?"
+                    + " WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+                update.setBytes(1, data);
+                dialect.bindId(update, 2, entry.id());
+                return update.executeUpdate() > 0;
+            }
+        }) && isAlive(entry.id());
+    }
+
+    @Override
+    public boolean remove(UUID id) {
+        if (!isAlive(id)) {
+            return false;
+        }
+        long now = clock.millis();
+        return write("remove entry " + id, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+                update.setLong(1, now);
+                dialect.bindId(update, 2, id);
+                return update.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public long invalidate(URI url) {
+        String normalized = CacheKey.normalizeUrl(url);
+        return softDelete("invalidate " + normalized, "url = ?", normalized);
+    }
+
+    @Override
+    public long purgeByPrefix(String urlPrefix) {
+        Objects.requireNonNull(urlPrefix, "urlPrefix");
+        String like = urlPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        // LIKE uses the index on PostgreSQL; substr keeps the comparison case-sensitive on SQLite.
+        return softDelete("purge " + urlPrefix + "*", "url LIKE ? ESCAPE '!' AND substr(url, 1, ?) = ?",
+                like, urlPrefix.length(), urlPrefix);
+    }
+
+    @Override
+    public long purgeByTag(String tag) {
+        return softDelete("purge tag " + tag, "id IN (SELECT entry_id FROM hishel_tags WHERE tag = ?)", tag);
+    }
+
+    @Override
+    public long purgeAll() {
+        return softDelete("purge everything", "1 = 1");
+    }
+
+    @Override
+    public StorageStatistics statistics() {
+        flushAccesses();
+        long now = clock.millis();
+        return read("count entries", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0)"
+                    + " FROM hishel_entries WHERE completed_at IS NOT NULL AND deleted_at IS NULL"
+                    + " AND (expires_at IS NULL OR expires_at > ?)")) {
+                select.setLong(1, now);
+                try (ResultSet result = select.executeQuery()) {
+                    result.next();
+                    return new StorageStatistics(result.getLong(1), result.getLong(2));
+                }
+            }
+        });
+    }
+
+    @Override
+    public CleanupResult cleanUp() {
+        flushAccesses();
+        long now = clock.millis();
+        int batch = options.cleanupBatchSize();
+        long expired = deleteBatch("delete expired entries", "expires_at <= ?", now, batch);
+        long removed = deleteBatch("delete removed entries", "deleted_at <= ?",
+                now - options.deletedRetention().toMillis(), batch);
+        long incomplete = deleteBatch("delete incomplete entries", "completed_at IS NULL AND created_at <= ?",
+                now - options.incompleteGrace().toMillis(), batch);
+        long orphaned = write("delete orphaned chunks", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_streams WHERE entry_id IN"
+                    + " (SELECT s.entry_id FROM hishel_streams s LEFT JOIN hishel_entries e ON e.id = s.entry_id"
+                    + " WHERE e.id IS NULL LIMIT ?)")) {
+                delete.setInt(1, batch);
+                return (long) delete.executeUpdate();
+            }
+        });
+        long evicted = evict();
+        CleanupResult result = new CleanupResult(expired, removed, incomplete, orphaned, evicted);
+        if (result.total() > 0) {
+            LOG.debug("{}: clean-up deleted {}", description, result);
+        }
+        return result;
+    }
+
+    /**
+     * Deletes, least recently used first, until the entries' bytes and count are within bounds.
+     * Removed entries go before live ones; one call deletes at most a clean-up batch.
+     */
+    private long evict() {
+        // Hits not yet written would otherwise make the most used entries look least recently used.
+        flushAccesses();
+        refreshApproximateSize();
+        long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
+        if (approximateBytes.get() <= options.maxBytes() && approximateEntries.get() <= maxEntries) {
+            return 0;
+        }
+        long bytesOver = approximateBytes.get() - options.maxBytes();
+        long entriesOver = approximateEntries.get() - maxEntries;
+        int batch = options.cleanupBatchSize();
+        return write("evict entries", connection -> {
+            List<UUID> victims = new ArrayList<>();
+            long bytes = 0;
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, size FROM hishel_entries"
+                    + " ORDER BY CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END, last_access LIMIT ?")) {
+                select.setInt(1, batch);
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
+                        victims.add(dialect.readId(result, 1));
+                        bytes += result.getLong(2);
+                    }
+                }
+            }
+            deleteIds(connection, victims);
+            approximateBytes.addAndGet(-bytes);
+            approximateEntries.addAndGet(-victims.size());
+            return (long) victims.size();
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        for (Writer writer : List.copyOf(openWriters)) {
+            quietly("abort an open writer", writer::abort);
+        }
+        quietly("record hits", this::flushAccesses);
+        closed = true;
+        closePool();
+    }
+
+    /** What this storage stores in, for messages: the SQLite file, or the PostgreSQL URL. */
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    // Internals.
+
+    private void migrate() {
+        ClassLoader loader = JdbcStorage.class.getClassLoader();
+        Runnable migration = () -> Flyway.configure(loader)
+                .dataSource(dataSource)
+                .locations(dialect.migrations())
+                .table(HISTORY_TABLE)
+                // The schema may hold the application's own tables and Flyway history: hishel's history is its own.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+        try {
+            if (dialect.singleWriter()) {
+                writeLock.lock();
+                try {
+                    migration.run();
+                } finally {
+                    writeLock.unlock();
+                }
+            } else {
+                migration.run();
+            }
+        } catch (RuntimeException e) {
+            closePool();
+            throw new StorageException(description + ": the migration of hishel's tables failed: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isAlive(UUID id) {
+        long now = clock.millis();
+        return read("find entry " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT expires_at, ttl_millis, refresh_ttl"
+                    + " FROM hishel_entries WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+                dialect.bindId(select, 1, id);
+                try (ResultSet result = select.executeQuery()) {
+                    return result.next() && new Row(id, null, nullableLong(result, 1), nullableLong(result, 2),
+                            result.getInt(3) != 0).alive(now, pendingAccess.get(id));
+                }
+            }
+        });
+    }
+
+    /** Marks visible entries matching a condition removed; the parameters bind the condition's placeholders. */
+    private long softDelete(String operation, String condition, Object... parameters) {
+        long now = clock.millis();
+        return write(operation, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET deleted_at = ?"
+                    + " WHERE deleted_at IS NULL AND completed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)"
+                    + " AND " + condition)) {
+                update.setLong(1, now);
+                update.setLong(2, now);
+                for (int i = 0; i < parameters.length; i++) {
+                    update.setObject(3 + i, parameters[i]);
+                }
+                return (long) update.executeUpdate();
+            }
+        });
+    }
+
+    private long deleteBatch(String operation, String condition, long threshold, int batch) {
+        return write(operation, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_entries WHERE id IN"
+                    + " (SELECT id FROM hishel_entries WHERE " + condition + " LIMIT ?)")) {
+                delete.setLong(1, threshold);
+                delete.setInt(2, batch);
+                return (long) delete.executeUpdate();
+            }
+        });
+    }
+
+    private void deleteIds(Connection connection, List<UUID> ids) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_entries WHERE id = ?")) {
+            for (UUID id : ids) {
+                dialect.bindId(delete, 1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
+    /** Writes the hits recorded since the last flush: last access for eviction, and refreshed TTLs. */
+    void flushAccesses() {
+        if (pendingAccess.isEmpty()) {
+            return;
+        }
+        Map<UUID, Long> batch = new HashMap<>();
+        for (UUID id : List.copyOf(pendingAccess.keySet())) {
+            Long at = pendingAccess.remove(id);
+            if (at != null) {
+                batch.put(id, at);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            write("record hits", connection -> {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET last_access = ?,"
+                        + " expires_at = CASE WHEN refresh_ttl = 1 AND ttl_millis IS NOT NULL THEN ? + ttl_millis"
+                        + " ELSE expires_at END WHERE id = ? AND last_access < ?")) {
+                    for (Map.Entry<UUID, Long> access : batch.entrySet()) {
+                        update.setLong(1, access.getValue());
+                        update.setLong(2, access.getValue());
+                        dialect.bindId(update, 3, access.getKey());
+                        update.setLong(4, access.getValue());
+                        update.addBatch();
+                    }
+                    update.executeBatch();
+                }
+                return null;
+            });
+        } catch (StorageException e) {
+            // Keep them for the next flush rather than let an entry expire that was in use.
+            batch.forEach((id, at) -> pendingAccess.merge(id, at, Math::max));
+            throw e;
+        }
+    }
+
+    private void refreshApproximateSize() {
+        read("measure the storage", connection -> {
+            try (Statement select = connection.createStatement();
+                 ResultSet result = select.executeQuery("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries")) {
+                result.next();
+                approximateEntries.set(result.getLong(1));
+                approximateBytes.set(result.getLong(2));
+            }
+            return null;
+        });
+    }
+
+    private void reportCorrupt(UUID id, EntryCodec.CorruptEntryException e) {
+        if (reportedCorrupt.size() < MAX_REPORTED_CORRUPT && reportedCorrupt.add(id)) {
+            LOG.warn("{}: skipping an entry whose stored data cannot be read; it is removed. {}", description,
+                    e.getMessage());
+            quietly("remove a corrupt entry", () -> remove(id));
+        }
+    }
+
+    private <T> T read(String operation, SqlWork<T> work) {
+        checkOpen();
+        checkFile();
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw failure(operation, e);
+        }
+    }
+
+    private <T> T write(String operation, SqlWork<T> work) {
+        checkOpen();
+        checkFile();
+        boolean locked = false;
+        try {
+            if (dialect.singleWriter()) {
+                // One writer at a time inside this process, so SQLite never answers SQLITE_BUSY.
+                if (!writeLock.tryLock(options.cleanupInterval().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+                    throw new StorageException(description + ": could not " + operation + ": the writer is stuck");
+                }
+                locked = true;
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollback(connection);
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(operation, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(description + ": interrupted while waiting to " + operation, e);
+        } finally {
+            if (locked) {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private StorageException failure(String operation, SQLException e) {
+        return new StorageException(description + ": could not " + operation + ": " + e.getMessage(), e);
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The original failure is the one worth reporting.
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StorageException(description + " is closed");
+        }
+    }
+
+    /**
+     * A deleted SQLite file keeps working for open connections — on a file nobody can see, lost on
+     * restart. Say so instead, at most once a second.
+     */
+    private void checkFile() {
+        if (sqliteFile == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - fileCheckedAt < 1_000_000_000L) {
+            return;
+        }
+        if (!Files.exists(sqliteFile)) {
+            throw new StorageException(description + ": the database file was deleted");
+        }
+        fileCheckedAt = now;
+    }
+
+    private void quietly(String operation, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not {}: {}", description, operation, e.getMessage());
+        }
+    }
+
+    private void closePool() {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    private static String describe(Builder builder, Dialect dialect) {
+        if (builder.sqliteFile != null) {
+            return "hishel SQLite storage " + builder.sqliteFile;
+        }
+        return "hishel " + (dialect == Dialect.POSTGRESQL ? "PostgreSQL" : dialect == Dialect.SQLITE ? "SQLite" : "JDBC")
+                + " storage";
+    }
+
+    private static Long nullableLong(ResultSet result, int index) throws SQLException {
+        long value = result.getLong(index);
+        return result.wasNull() ? null : value;
+    }
+
+    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+
+    private static long saturatedMillis(Duration duration) {
+        try {
+            return duration.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /** A looked-up row, before its data is decoded. */
+    private record Row(UUID id, byte[] data, Long expiresAt, Long ttlMillis, boolean refresh) {
+        /** Not expired — counting a hit not yet written that restarts the TTL. */
+        boolean alive(long now, Long pendingAccess) {
+            if (expiresAt == null || expiresAt > now) {
+                return true;
+            }
+            return pendingAccess != null && refresh && ttlMillis != null && pendingAccess + ttlMillis > now;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Writes chunks as they fill, each in a transaction of its own; commit makes the entry visible. */
+    private final class Writer implements EntryWriter {
+        private final UUID id;
+        private final Duration ttl;
+        private final Set<String> tags;
+        private final byte[] buffer;
+        private int buffered;
+        private int chunkNumber;
+        private long size;
+        private boolean done;
+
+        Writer(UUID id, Duration ttl, Set<String> tags) {
+            this.id = id;
+            this.ttl = ttl;
+            this.tags = tags;
+            this.buffer = new byte[options.chunkSize()];
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (done) {
+                throw new IllegalStateException("The entry was already committed or aborted");
+            }
+            try {
+                while (length > 0) {
+                    int n = Math.min(length, buffer.length - buffered);
+                    System.arraycopy(bytes, offset, buffer, buffered, n);
+                    buffered += n;
+                    offset += n;
+                    length -= n;
+                    size += n;
+                    if (buffered == buffer.length) {
+                        flushChunk();
+                    }
+                }
+            } catch (StorageException e) {
+                abort();
+                throw e;
+            }
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void commit() {
+            if (done) {
+                throw new IllegalStateException("The entry was already committed or aborted");
+            }
+            try {
+                if (size > options.maxBytes()) {
+                    throw new StorageException(description + ": an entry of " + size
+                            + " bytes does not fit in a storage of " + options.maxBytes() + " bytes");
+                }
+                if (buffered > 0) {
+                    flushChunk();
+                }
+                long now = clock.millis();
+                JdbcStorage.this.write("commit entry " + id, connection -> {
+                    insertChunk(connection, END_MARKER, new byte[0], 0);
+                    if (!tags.isEmpty()) {
+                        try (PreparedStatement insert = connection.prepareStatement(
+                                "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)")) {
+                            for (String tag : tags) {
+                                dialect.bindId(insert, 1, id);
+                                insert.setString(2, tag);
+                                insert.addBatch();
+                            }
+                            insert.executeBatch();
+                        }
+                    }
+                    try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
+                            + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
+                        update.setLong(1, now);
+                        update.setLong(2, now);
+                        update.setLong(3, size);
+                        setNullableLong(update, 4, ttl == null ? null : now + saturatedMillis(ttl));
+                        dialect.bindId(update, 5, id);
+                        if (update.executeUpdate() != 1) {
+                            throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
+                        }
+                    }
+                    return null;
+                });
+                done = true;
+                openWriters.remove(this);
+            } catch (StorageException e) {
+                abort();
+                throw e;
+            }
+            approximateBytes.addAndGet(size);
+            approximateEntries.incrementAndGet();
+            long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
+            if (approximateBytes.get() > options.maxBytes() || approximateEntries.get() > maxEntries) {
+                quietly("evict entries", () -> evict());
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (done) {
+                return;
+            }
+            done = true;
+            openWriters.remove(this);
+            quietly("abort entry " + id, () -> JdbcStorage.this.write("abort entry " + id, connection -> {
+                deleteIds(connection, List.of(id));
+                return null;
+            }));
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                abort();
+            }
+        }
+
+        private void flushChunk() {
+            int number = chunkNumber++;
+            byte[] chunk = buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered);
+            int length = buffered;
+            JdbcStorage.this.write("write chunk " + number + " of entry " + id, connection -> {
+                insertChunk(connection, number, chunk, length);
+                return null;
+            });
+            buffered = 0;
+        }
+
+        private void insertChunk(Connection connection, int number, byte[] chunk, int length) throws SQLException {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_streams"
+                    + " (entry_id, kind, chunk_number, chunk_data) VALUES (?, ?, ?, ?)")) {
+                dialect.bindId(insert, 1, id);
+                insert.setInt(2, BODY);
+                insert.setInt(3, number);
+                insert.setBytes(4, length == chunk.length ? chunk : Arrays.copyOf(chunk, length));
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** Fetches one chunk at a time, each with a short query of its own. */
+    private final class ChunkStream extends InputStream {
+        private final UUID id;
+        private final long size;
+        private byte[] chunk = new byte[0];
+        private int position;
+        private int nextChunk;
+        private long delivered;
+
+        ChunkStream(UUID id, long size) {
+            this.id = id;
+            this.size = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, target.length);
+            if (length == 0) {
+                return 0;
+            }
+            if (position == chunk.length) {
+                if (delivered >= size) {
+                    return -1;
+                }
+                chunk = fetch(nextChunk++);
+                position = 0;
+            }
+            int n = Math.min(length, chunk.length - position);
+            System.arraycopy(chunk, position, target, offset, n);
+            position += n;
+            delivered += n;
+            return n;
+        }
+
+        private byte[] fetch(int number) throws IOException {
+            try {
+                byte[] bytes = JdbcStorage.this.read("read chunk " + number + " of entry " + id, connection -> {
+                    try (PreparedStatement select = connection.prepareStatement("SELECT chunk_data FROM hishel_streams"
+                            + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?")) {
+                        dialect.bindId(select, 1, id);
+                        select.setInt(2, BODY);
+                        select.setInt(3, number);
+                        try (ResultSet result = select.executeQuery()) {
+                            return result.next() ? result.getBytes(1) : null;
+                        }
+                    }
+                });
+                if (bytes == null || bytes.length == 0) {
+                    throw new IOException(description + ": chunk " + number + " of entry " + id
+                            + " is missing; the entry was deleted while it was read");
+                }
+                return bytes;
+            } catch (StorageException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link JdbcStorage}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final Path sqliteFile;
+        private StorageOptions options = StorageOptions.defaults();
+        private boolean migrate = true;
+        private boolean scheduled = true;
+        private int poolSize = 4;
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+
+        private Builder(DataSource dataSource, Path sqliteFile) {
+            this.dataSource = dataSource;
+            this.sqliteFile = sqliteFile;
+        }
+
+        /**
+         * Sets the storage options (default {@link StorageOptions#defaults()}).
+         *
+         * @param options TTL defaults, bounds, chunk size, clean-up schedule and clock
+         * @return this builder
+         */
+        public Builder options(StorageOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Sets whether {@link #build()} creates or upgrades hishel's tables with Flyway (default
+         * true). Turn it off where the schema is managed elsewhere.
+         *
+         * @param migrate whether to migrate
+         * @return this builder
+         */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * Sets whether clean-up and the writing of hits run on their own daemon thread (default
+         * true). Without it, call {@link Storage#cleanUp()} yourself.
+         *
+         * @param scheduled whether to schedule maintenance
+         * @return this builder
+         */
+        public Builder scheduleMaintenance(boolean scheduled) {
+            this.scheduled = scheduled;
+            return this;
+        }
+
+        /**
+         * Sets the number of connections of the SQLite pool (default 4): readers share them,
+         * writers take turns.
+         *
+         * @param size 1 to 64
+         * @return this builder
+         * @throws IllegalArgumentException if outside that range
+         * @throws IllegalStateException    for a storage built on a given DataSource
+         */
+        public Builder poolSize(int size) {
+            if (size < 1 || size > 64) {
+                throw new IllegalArgumentException("poolSize must be between 1 and 64, but was " + size);
+            }
+            requireSqlite("poolSize");
+            this.poolSize = size;
+            return this;
+        }
+
+        /**
+         * Sets how long an operation waits for a SQLite connection before it fails (default 5 s).
+         *
+         * @param timeout at least 250 ms
+         * @return this builder
+         * @throws IllegalArgumentException if shorter
+         * @throws IllegalStateException    for a storage built on a given DataSource
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "connectionTimeout");
+            if (timeout.toMillis() < 250) {
+                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms, but was " + timeout);
+            }
+            requireSqlite("connectionTimeout");
+            this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Builds the storage: opens the pool (SQLite), checks the database, and migrates.
+         *
+         * @return the storage
+         * @throws StorageException if the database cannot be reached, created or migrated; the
+         *                          message names the file or the database
+         */
+        public JdbcStorage build() {
+            if (dataSource != null) {
+                return new JdbcStorage(this, dataSource, null);
+            }
+            HikariDataSource pool = sqlitePool();
+            return new JdbcStorage(this, pool, pool);
+        }
+
+        private HikariDataSource sqlitePool() {
+            Path parent = sqliteFile.getParent();
+            try {
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+            } catch (IOException e) {
+                throw new StorageException("Cannot create the folder of the SQLite cache " + sqliteFile + ": "
+                        + e.getMessage(), e);
+            }
+            if (parent != null && !Files.isWritable(parent) || Files.exists(sqliteFile) && !Files.isWritable(sqliteFile)) {
+                throw new StorageException("The SQLite cache " + sqliteFile + " is not writable: choose a path this"
+                        + " process may write, or fix the permissions");
+            }
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("hishel-sqlite");
+            config.setJdbcUrl("jdbc:sqlite:" + sqliteFile);
+            config.setMaximumPoolSize(poolSize);
+            config.setMinimumIdle(1);
+            config.setConnectionTimeout(connectionTimeout.toMillis());
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("foreign_keys", "true");
+            config.addDataSourceProperty("busy_timeout", "5000");
+            try {
+                return new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                throw new StorageException("Cannot open the SQLite cache " + sqliteFile + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void requireSqlite(String setting) {
+            if (sqliteFile == null) {
+                throw new IllegalStateException(setting + " configures the SQLite pool; a given DataSource is"
+                        + " configured where it is created");
+            }
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package io.hishel.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.hishel.storage.CacheKey;
+import io.hishel.storage.CleanupResult;
+import io.hishel.storage.Entry;
+import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntryWriter;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageException;
+import io.hishel.storage.StorageOptions;
+import io.hishel.storage.StorageStatistics;
+import io.hishel.storage.StoredBody;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Entries in the heap, bounded by the bytes of their bodies — a {@link Caffeine} cache with a
+ * weigher and per-entry expiry.
+ *
+ * <p>Bodies are held as the chunks they were written in. Eviction follows Caffeine's
+ * W-TinyLFU, which keeps what is used often as well as what was used last — in practice better
+ * than plain LRU. A bound on the number of entries is met by giving each entry a weight of at
+ * least {@code maxBytes / maxEntries}. Removal is immediate: there is nothing to soft-delete or
+ * to clean up later, and nothing survives a restart.
+ *
+ * <p>Thread-safe. Lookups do not count as use; {@link #recordAccess} does.
+ */
+public final class MemoryStorage implements Storage {
+
+    /** What a stored entry costs beyond its body: a rough size of its metadata, in bytes. */
+    private static final int OVERHEAD = 512;
+
+    private final StorageOptions options;
+    private final Cache<UUID, Stored> cache;
+    private final Map<CacheKey, Set<UUID>> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Set<UUID>> byUrl = new ConcurrentHashMap<>();
+    private final AtomicLong expired = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * A memory storage with these options.
+     *
+     * @param options the bounds, TTL defaults, chunk size and clock
+     */
+    public MemoryStorage(StorageOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        long minimumWeight = options.maxEntries() > 0 ? ceilDiv(options.maxBytes(), options.maxEntries()) : 0;
+        Clock clock = options.clock();
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(options.maxBytes())
+                .weigher((UUID id, Stored stored) -> (int) Math.min(Integer.MAX_VALUE,
+                        Math.max(minimumWeight, stored.size + OVERHEAD)))
+                .expireAfter(new TtlExpiry())
+                .ticker(() -> {
+                    Instant now = clock.instant();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                })
+                // Maintenance runs on the calling thread, so the indexes are up to date when a call returns.
+                .executor(Runnable::run)
+                .removalListener(this::removed)
+                .build();
+    }
+
+    /**
+     * A memory storage with {@link StorageOptions#defaults()}.
+     */
+    public MemoryStorage() {
+        this(StorageOptions.defaults());
+    }
+
+    @Override
+    public List<Entry> entries(CacheKey key) {
+        Set<UUID> ids = byKey.get(key);
+        if (ids == null) {
+            return List.of();
+        }
+        List<Entry> entries = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            Stored stored = cache.policy().getIfPresentQuietly(id);
+            if (stored != null) {
+                entries.add(stored.entry);
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public EntryWriter create(Entry entry, EntryOptions entryOptions) {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(entryOptions, "entryOptions");
+        checkOpen();
+        return new Writer(entry, entryOptions);
+    }
+
+    @Override
+    public Optional<StoredBody> openBody(UUID id) {
+        Stored stored = cache.policy().getIfPresentQuietly(id);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredBody(stored.size, new ChunkStream(stored.chunks)));
+    }
+
+    @Override
+    public void recordAccess(UUID id) {
+        cache.getIfPresent(id);
+    }
+
+    @Override
+    public boolean update(Entry entry) {
+        Stored updated = cache.asMap().computeIfPresent(entry.id(),
+                (id, stored) -> new Stored(entry, stored.chunks, stored.size, stored.ttl, stored.refresh, stored.tags));
+        return updated != null;
+    }
+
+    @Override
+    public boolean remove(UUID id) {
+        return cache.asMap().remove(id) != null;
+    }
+
+    @Override
+    public long invalidate(URI url) {
+        Set<UUID> ids = byUrl.get(CacheKey.normalizeUrl(url));
+        return ids == null ? 0 : removeAll(List.copyOf(ids));
+    }
+
+    @Override
+    public long purgeByPrefix(String urlPrefix) {
+        return removeWhere(stored -> CacheKey.normalizeUrl(stored.entry.request().url()).startsWith(urlPrefix));
+    }
+
+    @Override
+    public long purgeByTag(String tag) {
+        return removeWhere(stored -> stored.tags.contains(tag));
+    }
+
+    @Override
+    public long purgeAll() {
+        return removeWhere(stored -> true);
+    }
+
+    @Override
+    public StorageStatistics statistics() {
+        cache.cleanUp();
+        long entries = 0;
+        long bytes = 0;
+        for (UUID id : cache.asMap().keySet()) {
+            Stored stored = cache.policy().getIfPresentQuietly(id);
+            if (stored != null) {
+                entries++;
+                bytes += stored.size;
+            }
+        }
+        return new StorageStatistics(entries, bytes);
+    }
+
+    @Override
+    public CleanupResult cleanUp() {
+        long expiredBefore = expired.get();
+        long evictedBefore = evicted.get();
+        cache.cleanUp();
+        return new CleanupResult(expired.get() - expiredBefore, 0, 0, 0, evicted.get() - evictedBefore);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        cache.invalidateAll();
+    }
+
+    private long removeAll(List<UUID> ids) {
+        long removed = 0;
+        for (UUID id : ids) {
+            if (remove(id)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private long removeWhere(Predicate<Stored> condition) {
+        List<UUID> ids = new ArrayList<>();
+        cache.asMap().forEach((id, stored) -> {
+            if (condition.test(stored)) {
+                ids.add(id);
+            }
+        });
+        return removeAll(ids);
+    }
+
+    private void removed(UUID id, Stored stored, RemovalCause cause) {
+        if (stored == null) {
+            return;
+        }
+        if (cause == RemovalCause.EXPIRED) {
+            expired.incrementAndGet();
+        } else if (cause.wasEvicted()) {
+            evicted.incrementAndGet();
+        }
+        if (cause == RemovalCause.REPLACED) {
+            return;
+        }
+        unindex(byKey, stored.entry.key(), id);
+        unindex(byUrl, stored.url(), id);
+    }
+
+    private static <K> void index(Map<K, Set<UUID>> index, K key, UUID id) {
+        index.compute(key, (k, ids) -> {
+            Set<UUID> set = ids != null ? ids : ConcurrentHashMap.newKeySet();
+            set.add(id);
+            return set;
+        });
+    }
+
+    private static <K> void unindex(Map<K, Set<UUID>> index, K key, UUID id) {
+        index.computeIfPresent(key, (k, ids) -> {
+            ids.remove(id);
+            return ids.isEmpty() ? null : ids;
+        });
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StorageException("The memory storage is closed");
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** A committed entry: its metadata, its body chunks, and how it expires. */
+    private record Stored(Entry entry, List<byte[]> chunks, long size, Duration ttl, boolean refresh,
+                          Set<String> tags) {
+        String url() {
+            return CacheKey.normalizeUrl(entry.request().url());
+        }
+    }
+
+    /** TTL from the entry's options, restarted by reads only for entries that refresh on access. */
+    private static final class TtlExpiry implements Expiry<UUID, Stored> {
+        @Override
+        public long expireAfterCreate(UUID id, Stored stored, long now) {
+            return stored.ttl == null ? Long.MAX_VALUE : saturatedNanos(stored.ttl);
+        }
+
+        @Override
+        public long expireAfterUpdate(UUID id, Stored stored, long now, long remaining) {
+            return remaining;
+        }
+
+        @Override
+        public long expireAfterRead(UUID id, Stored stored, long now, long remaining) {
+            return stored.refresh && stored.ttl != null ? saturatedNanos(stored.ttl) : remaining;
+        }
+
+        private static long saturatedNanos(Duration duration) {
+            try {
+                return duration.toNanos();
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+    }
+
+    /** Collects chunks; the entry enters the cache, whole, at commit. */
+    private final class Writer implements EntryWriter {
+        private final Entry entry;
+        private final EntryOptions entryOptions;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private byte[] current;
+        private int position;
+        private long size;
+        private boolean done;
+
+        Writer(Entry entry, EntryOptions entryOptions) {
+            this.entry = entry;
+            this.entryOptions = entryOptions;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (done) {
+                throw new IllegalStateException("The entry was already committed or aborted");
+            }
+            int chunkSize = options.chunkSize();
+            while (length > 0) {
+                if (current == null) {
+                    current = new byte[chunkSize];
+                    position = 0;
+                }
+                int n = Math.min(length, chunkSize - position);
+                System.arraycopy(bytes, offset, current, position, n);
+                position += n;
+                offset += n;
+                length -= n;
+                size += n;
+                if (position == chunkSize) {
+                    chunks.add(current);
+                    current = null;
+                }
+            }
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void commit() {
+            if (done) {
+                throw new IllegalStateException("The entry was already committed or aborted");
+            }
+            done = true;
+            checkOpen();
+            if (current != null) {
+                chunks.add(Arrays.copyOf(current, position));
+                current = null;
+            }
+            if (size + OVERHEAD > options.maxBytes()) {
+                throw new StorageException("An entry of " + size + " bytes does not fit in a memory storage of "
+                        + options.maxBytes() + " bytes");
+            }
+            Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
+            boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
+            Stored stored = new Stored(entry, List.copyOf(chunks), size, ttl, refresh, entryOptions.tags());
+            index(byKey, entry.key(), entry.id());
+            index(byUrl, stored.url(), entry.id());
+            cache.put(entry.id(), stored);
+        }
+
+        @Override
+        public void abort() {
+            done = true;
+            chunks.clear();
+            current = null;
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                abort();
+            }
+        }
+    }
+
+    /** Reads the chunks in order without copying them. */
+    private static final class ChunkStream extends InputStream {
+        private final List<byte[]> chunks;
+        private int chunk;
+        private int position;
+
+        ChunkStream(List<byte[]> chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, target.length);
+            if (length == 0) {
+                return 0;
+            }
+            while (chunk < chunks.size() && position == chunks.get(chunk).length) {
+                chunk++;
+                position = 0;
+            }
+            if (chunk == chunks.size()) {
+                return -1;
+            }
+            byte[] current = chunks.get(chunk);
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(current, position, target, offset, n);
+            position += n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.hishel.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hishel.storage.Entry;
+import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntryWriter;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageContract;
+import io.hishel.storage.StorageException;
+import io.hishel.storage.StorageOptions;
+import org.junit.jupiter.api.Test;
+
+class MemoryStorageTest extends StorageContract {
+
+    @Override
+    protected Storage newStorage(StorageOptions options) {
+        return new MemoryStorage(options);
+    }
+
+    @Test
+    void refusesAnEntryLargerThanTheWholeStorage() {
+        Storage storage = storage(options().maxBytes(10_000).build());
+        Entry entry = entry("https://example.com/huge");
+
+        try (EntryWriter writer = storage.create(entry, EntryOptions.defaults())) {
+            writer.write(bytes(20_000, 1));
+            assertThatThrownBy(writer::commit).isInstanceOf(StorageException.class).hasMessageContaining("20000 bytes");
+        }
+        assertThat(storage.entries(entry.key())).isEmpty();
+    }
+
+    @Test
+    void lookupsDoNotCountAsUse() {
+        Storage storage = storage(options().defaultTtl(java.time.Duration.ofMinutes(1)).build());
+        Entry entry = put(storage, entry("https://example.com/a"), bytes(10, 1));
+
+        clock.advanceSeconds(50);
+        storage.entries(entry.key());
+        storage.openBody(entry.id());
+        clock.advanceSeconds(10);
+
+        assertThat(storage.entries(entry.key())).isEmpty();
+    }
+}
