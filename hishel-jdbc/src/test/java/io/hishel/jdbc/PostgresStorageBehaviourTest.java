@@ -1,0 +1,199 @@
+package io.hishel.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hishel.http.Headers;
+import io.hishel.http.Response;
+import io.hishel.storage.CacheKey;
+import io.hishel.storage.Entry;
+import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntryWriter;
+import io.hishel.storage.StorageException;
+import io.hishel.storage.StorageOptions;
+import io.hishel.storage.StoredRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** PostgreSQL as the cache of a fleet: shared by instances, beside the application's own tables. */
+class PostgresStorageBehaviourTest {
+
+    private final PostgresDatabase database = new PostgresDatabase();
+    private final List<JdbcStorage> storages = new ArrayList<>();
+
+    @BeforeAll
+    static void requirePostgres() {
+        PostgresDatabase.assumeReachable();
+    }
+
+    @AfterEach
+    void close() {
+        storages.forEach(JdbcStorage::close);
+        database.close();
+    }
+
+    private JdbcStorage storage(DataSource dataSource) {
+        JdbcStorage storage = JdbcStorage.builder(dataSource).scheduleMaintenance(false).build();
+        storages.add(storage);
+        return storage;
+    }
+
+    private static Entry entry(String url, String sha) {
+        return new Entry(UUID.randomUUID(), new CacheKey("GET " + url), new StoredRequest("GET", URI.create(url), ""),
+                new Response(200, Headers.of("X-Sha256", sha)), Instant.now(), Instant.now());
+    }
+
+    private static Entry put(JdbcStorage storage, String url, byte[] body) throws Exception {
+        Entry entry = entry(url, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+        try (EntryWriter writer = storage.create(entry, EntryOptions.defaults())) {
+            writer.write(body);
+            writer.commit();
+        }
+        return entry;
+    }
+
+    @Test
+    void instancesSharingTheTablesSeeEachOthersEntriesAndInvalidations() throws Exception {
+        String schema = database.newSchema();
+        JdbcStorage first = storage(database.pool(schema, 4));
+        JdbcStorage second = storage(database.pool(schema, 4));
+
+        Entry written = put(first, "https://example.com/shared", new byte[1000]);
+
+        assertThat(second.entries(written.key())).containsExactly(written);
+        assertThat(second.openBody(written.id()).orElseThrow().stream().readAllBytes()).hasSize(1000);
+        assertThat(second.invalidate(URI.create("https://example.com/shared"))).isEqualTo(1);
+        assertThat(first.entries(written.key())).isEmpty();
+    }
+
+    @Test
+    void instancesWritingAndReadingAtOnceNeverMixUpBodies() throws Exception {
+        String schema = database.newSchema();
+        List<JdbcStorage> instances = List.of(storage(database.pool(schema, 4)), storage(database.pool(schema, 4)),
+                storage(database.pool(schema, 4)));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                Random random = new Random(thread);
+                JdbcStorage storage = instances.get(thread % instances.size());
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        String url = "https://example.com/" + random.nextInt(5);
+                        if (random.nextBoolean()) {
+                            byte[] body = new byte[random.nextInt(200_000)];
+                            random.nextBytes(body);
+                            put(storage, url, body);
+                        } else {
+                            for (Entry entry : storage.entries(new CacheKey("GET " + url))) {
+                                byte[] body;
+                                try {
+                                    body = storage.openBody(entry.id()).orElseThrow().stream().readAllBytes();
+                                } catch (IOException | java.util.NoSuchElementException gone) {
+                                    continue;
+                                }
+                                assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)))
+                                        .isEqualTo(entry.response().headers().firstValue("X-Sha256").orElseThrow());
+                                if (random.nextInt(4) == 0) {
+                                    storage.remove(entry.id());
+                                }
+                            }
+                        }
+                    }
+                } catch (Throwable failure) {
+                    failures.add(failure);
+                }
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void migratesBesideTheApplicationsOwnTablesAndHistoryWithoutTouchingThem() throws Exception {
+        String schema = database.newSchema();
+        DataSource dataSource = database.pool(schema, 2);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id INT PRIMARY KEY, item TEXT)");
+            statement.execute("INSERT INTO orders VALUES (1, 'book')");
+            statement.execute("CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version TEXT)");
+            statement.execute("INSERT INTO flyway_schema_history VALUES (1, '42')");
+        }
+
+        storage(dataSource).close();
+        storage(dataSource);
+
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertThat(single(statement, "SELECT item FROM orders WHERE id = 1")).isEqualTo("book");
+            assertThat(single(statement, "SELECT COUNT(*) FROM flyway_schema_history")).isEqualTo("1");
+            assertThat(single(statement, "SELECT version FROM flyway_schema_history")).isEqualTo("42");
+            assertThat(single(statement, "SELECT COUNT(*) FROM hishel_schema_history WHERE success AND version = '1'"))
+                    .isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aDatabaseThatGoesAwayGivesErrorsWithinABoundedTime() throws Exception {
+        String schema = database.newSchema();
+        URI server = URI.create(PostgresDatabase.URL.substring("jdbc:".length()));
+        TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort());
+        String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath();
+        JdbcStorage storage = storage(database.pool(url, schema, 2));
+        Entry entry = put(storage, "https://example.com/a", new byte[100]);
+
+        proxy.close();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> storage.entries(entry.key())).isInstanceOf(StorageException.class)
+                .hasMessageContaining("PostgreSQL");
+        assertThatThrownBy(() -> storage.create(entry("https://example.com/b", ""), EntryOptions.defaults()))
+                .isInstanceOf(StorageException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void streamsA100MiBBodyThroughAHeapOf32MiB() throws Exception {
+        String schema = database.newSchema();
+        storage(database.pool(schema, 2)).close(); // migrate once here, so the child measures only the body
+
+        ChildJvm child = ChildJvm.start("32m", LargeBodyRoundTrip.class, "postgresql", PostgresDatabase.URL,
+                PostgresDatabase.USER, schema, Long.toString(100L * 1024 * 1024));
+
+        String written = child.awaitLine("WRITTEN ").substring("WRITTEN ".length());
+        assertThat(child.awaitLine("READ ")).startsWith("READ " + written + " " + 100L * 1024 * 1024);
+        assertThat(child.awaitExit()).isZero();
+    }
+
+    private static String single(Statement statement, String sql) throws Exception {
+        try (ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+}
