@@ -477,6 +477,25 @@ public abstract class StorageContract {
     }
 
     @Test
+    void anEntryInvalidatedWhileItWasWrittenNeverAppears() {
+        Storage storage = storage();
+        Entry racing = entry("https://example.com/items");
+        Entry purged = entry("https://example.com/other");
+        EntryWriter first = storage.create(racing, EntryOptions.defaults());
+        EntryWriter second = storage.create(purged, EntryOptions.defaults().withTags(List.of("t")));
+        first.write(bytes(100, 1));
+        second.write(bytes(100, 2));
+
+        storage.invalidate(URI.create("https://example.com/items"));
+        storage.purgeByTag("t");
+        first.commit();
+        second.commit();
+
+        assertThat(storage.entries(racing.key())).isEmpty();
+        assertThat(storage.entries(purged.key())).isEmpty();
+    }
+
+    @Test
     void purgesByUrlPrefix() {
         Storage storage = storage();
         put(storage, entry("https://example.com/api/a"), bytes(10, 1));

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -93,6 +94,7 @@ public final class JdbcStorage implements Storage {
     private final AtomicLong approximateEntries = new AtomicLong();
     private final ScheduledExecutorService scheduler;
     private volatile long fileCheckedAt;
+    private final Object fileKey;
     private volatile boolean closed;
 
     private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
@@ -112,6 +114,7 @@ public final class JdbcStorage implements Storage {
         if (builder.migrate) {
             migrate();
         }
+        this.fileKey = sqliteFile == null ? null : fileKey(sqliteFile);
         refreshApproximateSize();
         if (builder.scheduled) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -218,9 +221,21 @@ public final class JdbcStorage implements Storage {
                 insert.setInt(8, refresh ? 1 : 0);
                 insert.executeUpdate();
             }
+            // Tags go in with the row, so that a purge by tag also reaches an entry still being written.
+            if (!entryOptions.tags().isEmpty()) {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)")) {
+                    for (String tag : entryOptions.tags()) {
+                        dialect.bindId(insert, 1, entry.id());
+                        insert.setString(2, tag);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            }
             return null;
         });
-        Writer writer = new Writer(entry.id(), ttl, entryOptions.tags());
+        Writer writer = new Writer(entry.id(), ttl);
         openWriters.add(writer);
         return writer;
     }
@@ -447,21 +462,39 @@ public final class JdbcStorage implements Storage {
         });
     }
 
-    /** Marks visible entries matching a condition removed; the parameters bind the condition's placeholders. */
+    /**
+     * Marks entries matching a condition removed, and returns how many of them were visible. Entries
+     * still being written are marked too: their commit must not bring back what was invalidated
+     * while the response was on its way.
+     */
     private long softDelete(String operation, String condition, Object... parameters) {
         long now = clock.millis();
         return write(operation, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET deleted_at = ?"
+            long visible;
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM hishel_entries"
                     + " WHERE deleted_at IS NULL AND completed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)"
                     + " AND " + condition)) {
-                update.setLong(1, now);
-                update.setLong(2, now);
-                for (int i = 0; i < parameters.length; i++) {
-                    update.setObject(3 + i, parameters[i]);
+                count.setLong(1, now);
+                bind(count, 2, parameters);
+                try (ResultSet result = count.executeQuery()) {
+                    result.next();
+                    visible = result.getLong(1);
                 }
-                return (long) update.executeUpdate();
             }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE hishel_entries SET deleted_at = ? WHERE deleted_at IS NULL AND " + condition)) {
+                update.setLong(1, now);
+                bind(update, 2, parameters);
+                update.executeUpdate();
+            }
+            return visible;
         });
+    }
+
+    private static void bind(PreparedStatement statement, int first, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(first + i, parameters[i]);
+        }
     }
 
     private long deleteBatch(String operation, String condition, long threshold, int batch) {
@@ -610,7 +643,8 @@ public final class JdbcStorage implements Storage {
 
     /**
      * A deleted SQLite file keeps working for open connections — on a file nobody can see, lost on
-     * restart. Say so instead, at most once a second.
+     * restart — while a new connection would create an empty one in its place. Say so instead,
+     * checking the file's identity at most once a second.
      */
     private void checkFile() {
         if (sqliteFile == null) {
@@ -620,10 +654,21 @@ public final class JdbcStorage implements Storage {
         if (now - fileCheckedAt < 1_000_000_000L) {
             return;
         }
-        if (!Files.exists(sqliteFile)) {
-            throw new StorageException(description + ": the database file was deleted");
+        Object current = fileKey(sqliteFile);
+        if (current == null || fileKey != null && !fileKey.equals(current)) {
+            // A new connection may already have created an empty file at the same path: compare identities.
+            throw new StorageException(description + ": the database file was deleted or replaced");
         }
         fileCheckedAt = now;
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null ? key : Boolean.TRUE;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void quietly(String operation, Runnable action) {
@@ -689,17 +734,15 @@ public final class JdbcStorage implements Storage {
     private final class Writer implements EntryWriter {
         private final UUID id;
         private final Duration ttl;
-        private final Set<String> tags;
         private final byte[] buffer;
         private int buffered;
         private int chunkNumber;
         private long size;
         private boolean done;
 
-        Writer(UUID id, Duration ttl, Set<String> tags) {
+        Writer(UUID id, Duration ttl) {
             this.id = id;
             this.ttl = ttl;
-            this.tags = tags;
             this.buffer = new byte[options.chunkSize()];
         }
 
@@ -748,17 +791,6 @@ public final class JdbcStorage implements Storage {
                 long now = clock.millis();
                 JdbcStorage.this.write("commit entry " + id, connection -> {
                     insertChunk(connection, END_MARKER, new byte[0], 0);
-                    if (!tags.isEmpty()) {
-                        try (PreparedStatement insert = connection.prepareStatement(
-                                "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)")) {
-                            for (String tag : tags) {
-                                dialect.bindId(insert, 1, id);
-                                insert.setString(2, tag);
-                                insert.addBatch();
-                            }
-                            insert.executeBatch();
-                        }
-                    }
                     try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
                             + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
                         update.setLong(1, now);

@@ -54,6 +54,7 @@ public final class MemoryStorage implements Storage {
     private final Map<String, Set<UUID>> byUrl = new ConcurrentHashMap<>();
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
+    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -108,7 +109,9 @@ public final class MemoryStorage implements Storage {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(entryOptions, "entryOptions");
         checkOpen();
-        return new Writer(entry, entryOptions);
+        Writer writer = new Writer(entry, entryOptions);
+        openWriters.add(writer);
+        return writer;
     }
 
     @Override
@@ -139,22 +142,27 @@ public final class MemoryStorage implements Storage {
 
     @Override
     public long invalidate(URI url) {
-        Set<UUID> ids = byUrl.get(CacheKey.normalizeUrl(url));
+        String normalized = CacheKey.normalizeUrl(url);
+        discardOpenWriters(writer -> writer.url.equals(normalized));
+        Set<UUID> ids = byUrl.get(normalized);
         return ids == null ? 0 : removeAll(List.copyOf(ids));
     }
 
     @Override
     public long purgeByPrefix(String urlPrefix) {
+        discardOpenWriters(writer -> writer.url.startsWith(urlPrefix));
         return removeWhere(stored -> CacheKey.normalizeUrl(stored.entry.request().url()).startsWith(urlPrefix));
     }
 
     @Override
     public long purgeByTag(String tag) {
+        discardOpenWriters(writer -> writer.entryOptions.tags().contains(tag));
         return removeWhere(stored -> stored.tags.contains(tag));
     }
 
     @Override
     public long purgeAll() {
+        discardOpenWriters(writer -> true);
         return removeWhere(stored -> true);
     }
 
@@ -185,6 +193,15 @@ public final class MemoryStorage implements Storage {
     public void close() {
         closed = true;
         cache.invalidateAll();
+    }
+
+    /** Writers of entries that were invalidated while on their way: their commit must not bring them back. */
+    private void discardOpenWriters(Predicate<Writer> condition) {
+        for (Writer writer : openWriters) {
+            if (condition.test(writer)) {
+                writer.discarded = true;
+            }
+        }
     }
 
     private long removeAll(List<UUID> ids) {
@@ -286,6 +303,8 @@ public final class MemoryStorage implements Storage {
     private final class Writer implements EntryWriter {
         private final Entry entry;
         private final EntryOptions entryOptions;
+        private final String url;
+        private volatile boolean discarded;
         private final List<byte[]> chunks = new ArrayList<>();
         private byte[] current;
         private int position;
@@ -295,6 +314,7 @@ public final class MemoryStorage implements Storage {
         Writer(Entry entry, EntryOptions entryOptions) {
             this.entry = entry;
             this.entryOptions = entryOptions;
+            this.url = CacheKey.normalizeUrl(entry.request().url());
         }
 
         @Override
@@ -333,7 +353,11 @@ public final class MemoryStorage implements Storage {
                 throw new IllegalStateException("The entry was already committed or aborted");
             }
             done = true;
+            openWriters.remove(this);
             checkOpen();
+            if (discarded) {
+                return;
+            }
             if (current != null) {
                 chunks.add(Arrays.copyOf(current, position));
                 current = null;
@@ -353,6 +377,7 @@ public final class MemoryStorage implements Storage {
         @Override
         public void abort() {
             done = true;
+            openWriters.remove(this);
             chunks.clear();
             current = null;
         }
