@@ -734,7 +734,7 @@ public final class JdbcStorage implements Storage {
     private final class Writer implements EntryWriter {
         private final UUID id;
         private final Duration ttl;
-        private final byte[] buffer;
+        private byte[] buffer = new byte[0];
         private int buffered;
         private int chunkNumber;
         private long size;
@@ -743,7 +743,6 @@ public final class JdbcStorage implements Storage {
         Writer(UUID id, Duration ttl) {
             this.id = id;
             this.ttl = ttl;
-            this.buffer = new byte[options.chunkSize()];
         }
 
         @Override
@@ -753,14 +752,20 @@ public final class JdbcStorage implements Storage {
                 throw new IllegalStateException("The entry was already committed or aborted");
             }
             try {
+                int chunkSize = options.chunkSize();
                 while (length > 0) {
+                    if (buffered == buffer.length) {
+                        // Grow towards a full chunk only as the body does: most bodies are far smaller.
+                        int grown = Math.max(1024, Math.max(length, buffer.length * 2));
+                        buffer = Arrays.copyOf(buffer, Math.min(chunkSize, grown));
+                    }
                     int n = Math.min(length, buffer.length - buffered);
                     System.arraycopy(bytes, offset, buffer, buffered, n);
                     buffered += n;
                     offset += n;
                     length -= n;
                     size += n;
-                    if (buffered == buffer.length) {
+                    if (buffered == chunkSize) {
                         flushChunk();
                     }
                 }
@@ -785,11 +790,15 @@ public final class JdbcStorage implements Storage {
                     throw new StorageException(description + ": an entry of " + size
                             + " bytes does not fit in a storage of " + options.maxBytes() + " bytes");
                 }
-                if (buffered > 0) {
-                    flushChunk();
-                }
                 long now = clock.millis();
+                // The last chunk, the end marker and the completion share one transaction: for most bodies, the only one.
+                int lastNumber = chunkNumber;
+                int lastLength = buffered;
+                byte[] last = buffer;
                 JdbcStorage.this.write("commit entry " + id, connection -> {
+                    if (lastLength > 0) {
+                        insertChunk(connection, lastNumber, last, lastLength);
+                    }
                     insertChunk(connection, END_MARKER, new byte[0], 0);
                     try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
                             + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
@@ -840,7 +849,7 @@ public final class JdbcStorage implements Storage {
 
         private void flushChunk() {
             int number = chunkNumber++;
-            byte[] chunk = buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered);
+            byte[] chunk = buffer;
             int length = buffered;
             JdbcStorage.this.write("write chunk " + number + " of entry " + id, connection -> {
                 insertChunk(connection, number, chunk, length);

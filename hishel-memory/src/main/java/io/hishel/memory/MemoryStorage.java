@@ -326,10 +326,13 @@ public final class MemoryStorage implements Storage {
             int chunkSize = options.chunkSize();
             while (length > 0) {
                 if (current == null) {
-                    current = new byte[chunkSize];
+                    // Start small: most bodies are far smaller than a chunk, and every byte here stays in the heap.
+                    current = new byte[Math.min(chunkSize, Math.max(1024, length))];
                     position = 0;
+                } else if (position == current.length) {
+                    current = Arrays.copyOf(current, Math.min(chunkSize, current.length * 2));
                 }
-                int n = Math.min(length, chunkSize - position);
+                int n = Math.min(length, current.length - position);
                 System.arraycopy(bytes, offset, current, position, n);
                 position += n;
                 offset += n;
@@ -359,7 +362,7 @@ public final class MemoryStorage implements Storage {
                 return;
             }
             if (current != null) {
-                chunks.add(Arrays.copyOf(current, position));
+                chunks.add(position == current.length ? current : Arrays.copyOf(current, position));
                 current = null;
             }
             if (size + OVERHEAD > options.maxBytes()) {
