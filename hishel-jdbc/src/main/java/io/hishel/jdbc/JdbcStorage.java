@@ -3,6 +3,7 @@ package io.hishel.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.storage.CacheKey;
+import io.hishel.storage.ChunkingWriter;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryCodec;
@@ -29,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -731,94 +731,51 @@ public final class JdbcStorage implements Storage {
     }
 
     /** Writes chunks as they fill, each in a transaction of its own; commit makes the entry visible. */
-    private final class Writer implements EntryWriter {
+    private final class Writer extends ChunkingWriter {
         private final UUID id;
         private final Duration ttl;
-        private byte[] buffer = new byte[0];
-        private int buffered;
-        private int chunkNumber;
-        private long size;
-        private boolean done;
 
         Writer(UUID id, Duration ttl) {
+            super(options.chunkSize());
             this.id = id;
             this.ttl = ttl;
         }
 
         @Override
-        public void write(byte[] bytes, int offset, int length) {
-            Objects.checkFromIndexSize(offset, length, bytes.length);
-            if (done) {
-                throw new IllegalStateException("The entry was already committed or aborted");
-            }
-            try {
-                int chunkSize = options.chunkSize();
-                while (length > 0) {
-                    if (buffered == buffer.length) {
-                        // Grow towards a full chunk only as the body does: most bodies are far smaller.
-                        int grown = Math.max(1024, Math.max(length, buffer.length * 2));
-                        buffer = Arrays.copyOf(buffer, Math.min(chunkSize, grown));
-                    }
-                    int n = Math.min(length, buffer.length - buffered);
-                    System.arraycopy(bytes, offset, buffer, buffered, n);
-                    buffered += n;
-                    offset += n;
-                    length -= n;
-                    size += n;
-                    if (buffered == chunkSize) {
-                        flushChunk();
-                    }
-                }
-            } catch (StorageException e) {
-                abort();
-                throw e;
-            }
+        protected void writeChunk(int number, byte[] chunk) {
+            JdbcStorage.this.write("write chunk " + number + " of entry " + id, connection -> {
+                insertChunk(connection, number, chunk);
+                return null;
+            });
         }
 
         @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public void commit() {
-            if (done) {
-                throw new IllegalStateException("The entry was already committed or aborted");
+        protected void commitEntry(int number, byte[] last, long size) {
+            if (size > options.maxBytes()) {
+                throw new StorageException(description + ": an entry of " + size
+                        + " bytes does not fit in a storage of " + options.maxBytes() + " bytes");
             }
-            try {
-                if (size > options.maxBytes()) {
-                    throw new StorageException(description + ": an entry of " + size
-                            + " bytes does not fit in a storage of " + options.maxBytes() + " bytes");
+            long now = clock.millis();
+            // The last chunk, the end marker and the completion share one transaction: for most bodies, the only one.
+            JdbcStorage.this.write("commit entry " + id, connection -> {
+                if (last.length > 0) {
+                    insertChunk(connection, number, last);
                 }
-                long now = clock.millis();
-                // The last chunk, the end marker and the completion share one transaction: for most bodies, the only one.
-                int lastNumber = chunkNumber;
-                int lastLength = buffered;
-                byte[] last = buffer;
-                JdbcStorage.this.write("commit entry " + id, connection -> {
-                    if (lastLength > 0) {
-                        insertChunk(connection, lastNumber, last, lastLength);
+                insertChunk(connection, END_MARKER, new byte[0]);
+                try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
+                        + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
+                    update.setLong(1, now);
+                    update.setLong(2, now);
+                    update.setLong(3, size);
+                    setNullableLong(update, 4, ttl == null ? null : now + saturatedMillis(ttl));
+                    dialect.bindId(update, 5, id);
+                    if (update.executeUpdate() != 1) {
+                        throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
                     }
-                    insertChunk(connection, END_MARKER, new byte[0], 0);
-                    try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
-                            + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
-                        update.setLong(1, now);
-                        update.setLong(2, now);
-                        update.setLong(3, size);
-                        setNullableLong(update, 4, ttl == null ? null : now + saturatedMillis(ttl));
-                        dialect.bindId(update, 5, id);
-                        if (update.executeUpdate() != 1) {
-                            throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
-                        }
-                    }
-                    return null;
-                });
-                done = true;
-                openWriters.remove(this);
-            } catch (StorageException e) {
-                abort();
-                throw e;
-            }
+                }
+                return null;
+            });
+            openWriters.remove(this);
             approximateBytes.addAndGet(size);
             approximateEntries.incrementAndGet();
             long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
@@ -828,11 +785,7 @@ public final class JdbcStorage implements Storage {
         }
 
         @Override
-        public void abort() {
-            if (done) {
-                return;
-            }
-            done = true;
+        protected void abortEntry() {
             openWriters.remove(this);
             quietly("abort entry " + id, () -> JdbcStorage.this.write("abort entry " + id, connection -> {
                 deleteIds(connection, List.of(id));
@@ -840,31 +793,13 @@ public final class JdbcStorage implements Storage {
             }));
         }
 
-        @Override
-        public void close() {
-            if (!done) {
-                abort();
-            }
-        }
-
-        private void flushChunk() {
-            int number = chunkNumber++;
-            byte[] chunk = buffer;
-            int length = buffered;
-            JdbcStorage.this.write("write chunk " + number + " of entry " + id, connection -> {
-                insertChunk(connection, number, chunk, length);
-                return null;
-            });
-            buffered = 0;
-        }
-
-        private void insertChunk(Connection connection, int number, byte[] chunk, int length) throws SQLException {
+        private void insertChunk(Connection connection, int number, byte[] chunk) throws SQLException {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_streams"
                     + " (entry_id, kind, chunk_number, chunk_data) VALUES (?, ?, ?, ?)")) {
                 dialect.bindId(insert, 1, id);
                 insert.setInt(2, BODY);
                 insert.setInt(3, number);
-                insert.setBytes(4, length == chunk.length ? chunk : Arrays.copyOf(chunk, length));
+                insert.setBytes(4, chunk);
                 insert.executeUpdate();
             }
         }

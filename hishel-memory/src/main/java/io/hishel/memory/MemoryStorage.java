@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.hishel.storage.CacheKey;
+import io.hishel.storage.ChunkingWriter;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryOptions;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -300,70 +300,34 @@ public final class MemoryStorage implements Storage {
     }
 
     /** Collects chunks; the entry enters the cache, whole, at commit. */
-    private final class Writer implements EntryWriter {
+    private final class Writer extends ChunkingWriter {
         private final Entry entry;
         private final EntryOptions entryOptions;
         private final String url;
-        private volatile boolean discarded;
         private final List<byte[]> chunks = new ArrayList<>();
-        private byte[] current;
-        private int position;
-        private long size;
-        private boolean done;
+        private volatile boolean discarded;
 
         Writer(Entry entry, EntryOptions entryOptions) {
+            super(options.chunkSize());
             this.entry = entry;
             this.entryOptions = entryOptions;
             this.url = CacheKey.normalizeUrl(entry.request().url());
         }
 
         @Override
-        public void write(byte[] bytes, int offset, int length) {
-            Objects.checkFromIndexSize(offset, length, bytes.length);
-            if (done) {
-                throw new IllegalStateException("The entry was already committed or aborted");
-            }
-            int chunkSize = options.chunkSize();
-            while (length > 0) {
-                if (current == null) {
-                    // Start small: most bodies are far smaller than a chunk, and every byte here stays in the heap.
-                    current = new byte[Math.min(chunkSize, Math.max(1024, length))];
-                    position = 0;
-                } else if (position == current.length) {
-                    current = Arrays.copyOf(current, Math.min(chunkSize, current.length * 2));
-                }
-                int n = Math.min(length, current.length - position);
-                System.arraycopy(bytes, offset, current, position, n);
-                position += n;
-                offset += n;
-                length -= n;
-                size += n;
-                if (position == chunkSize) {
-                    chunks.add(current);
-                    current = null;
-                }
-            }
+        protected void writeChunk(int number, byte[] chunk) {
+            chunks.add(chunk);
         }
 
         @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public void commit() {
-            if (done) {
-                throw new IllegalStateException("The entry was already committed or aborted");
-            }
-            done = true;
+        protected void commitEntry(int number, byte[] last, long size) {
             openWriters.remove(this);
             checkOpen();
             if (discarded) {
                 return;
             }
-            if (current != null) {
-                chunks.add(position == current.length ? current : Arrays.copyOf(current, position));
-                current = null;
+            if (last.length > 0) {
+                chunks.add(last);
             }
             if (size + OVERHEAD > options.maxBytes()) {
                 throw new StorageException("An entry of " + size + " bytes does not fit in a memory storage of "
@@ -378,18 +342,9 @@ public final class MemoryStorage implements Storage {
         }
 
         @Override
-        public void abort() {
-            done = true;
+        protected void abortEntry() {
             openWriters.remove(this);
             chunks.clear();
-            current = null;
-        }
-
-        @Override
-        public void close() {
-            if (!done) {
-                abort();
-            }
         }
     }
 
