@@ -4,7 +4,6 @@ import io.hishel.http.Request;
 import io.hishel.policy.CacheOptions;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -85,9 +84,5 @@ final class Selection {
             return requestMethod.equals("GET") || requestMethod.equals("HEAD");
         }
         return storedMethod.equals(requestMethod);
-    }
-
-    static Instant dateOf(Entry entry) {
-        return Freshness.dateValue(entry.response(), entry.responseTime());
     }
 }

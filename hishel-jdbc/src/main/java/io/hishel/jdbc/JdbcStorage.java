@@ -87,6 +87,7 @@ public final class JdbcStorage implements Storage {
     private final String description;
     private final Path sqliteFile;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final Duration writeLockTimeout;
     private final Map<UUID, Long> pendingAccess = new ConcurrentHashMap<>();
     private final Set<UUID> reportedCorrupt = ConcurrentHashMap.newKeySet();
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
@@ -103,6 +104,7 @@ public final class JdbcStorage implements Storage {
         this.options = builder.options;
         this.clock = options.clock();
         this.sqliteFile = builder.sqliteFile;
+        this.writeLockTimeout = builder.connectionTimeout;
         try (Connection connection = dataSource.getConnection()) {
             this.dialect = Dialect.of(connection);
         } catch (SQLException e) {
@@ -593,8 +595,10 @@ public final class JdbcStorage implements Storage {
         try {
             if (dialect.singleWriter()) {
                 // One writer at a time inside this process, so SQLite never answers SQLITE_BUSY.
-                if (!writeLock.tryLock(options.cleanupInterval().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
-                    throw new StorageException(description + ": could not " + operation + ": the writer is stuck");
+                // Waiting for the writer is bounded like waiting for a connection: a slow storage fails, it never hangs.
+                if (!writeLock.tryLock(writeLockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new StorageException(description + ": could not " + operation + ": no turn to write within "
+                            + writeLockTimeout.toMillis() + " ms");
                 }
                 locked = true;
             }
@@ -940,7 +944,8 @@ public final class JdbcStorage implements Storage {
         }
 
         /**
-         * Sets how long an operation waits for a SQLite connection before it fails (default 5 s).
+         * Sets how long an operation waits for a SQLite connection, or for its turn to write,
+         * before it fails (default 5 s).
          *
          * @param timeout at least 250 ms
          * @return this builder
