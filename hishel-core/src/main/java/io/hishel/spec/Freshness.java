@@ -69,6 +69,19 @@ public record Freshness(Duration lifetime, Duration age) {
         return lifetime.compareTo(UNBOUNDED) >= 0;
     }
 
+    /**
+     * The freshness of a stored entry at an instant, by RFC 9111 §4.2: its lifetime from the
+     * stored headers (targeted fields first) and its current age.
+     *
+     * @param entry   the stored entry
+     * @param options the options (shared or private, heuristics, targeted fields)
+     * @param now     the instant
+     * @return its freshness
+     */
+    public static Freshness of(Entry entry, CacheOptions options, Instant now) {
+        return of(entry, ResponseDirectives.of(entry.response().headers(), options), options, now);
+    }
+
     static Freshness of(Entry entry, ResponseDirectives directives, CacheOptions options, Instant now) {
         Response response = entry.response();
         return new Freshness(

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -74,25 +75,12 @@ public record Idle(CachePolicy policy, Clock clock) implements CacheState {
      * @return the next state
      */
     public Next next(Request request, List<Entry> entries) {
+        Optional<CacheMiss> passThrough = passThrough(request);
+        if (passThrough.isPresent()) {
+            return passThrough.get();
+        }
         CacheOptions options = policy.options();
         Instant now = clock.instant();
-        if (!options.supports(request.method())) {
-            // Unsafe methods must be written through (§4); their responses may invalidate (§4.4).
-            Reason reason = request.hasSafeMethod() ? Reason.METHOD_NOT_CACHEABLE : Reason.UNSAFE_METHOD;
-            return CacheMiss.passThrough(request, reason, now, policy, clock);
-        }
-        if (!isGetOrHead(request) && !request.metadata().bodyKey()) {
-            // The body selects the response of such a method; without it in the key, one body's answer would serve all.
-            return CacheMiss.passThrough(request, Reason.BODY_KEY_REQUIRED, now, policy, clock);
-        }
-        if (policy instanceof FilterPolicy filterPolicy && !passesRequestFilters(filterPolicy, request)) {
-            return CacheMiss.passThrough(request, Reason.REQUEST_FILTERED, now, policy, clock);
-        }
-        if (Preconditions.hasOriginPreconditions(request)) {
-            // A cache must not evaluate these (§4.3.2). Their answers (412, a response chosen by If-Match) are not
-            // what a plain request would get, so they are not stored either.
-            return CacheMiss.passThrough(request, Reason.PRECONDITIONS_FOR_APPLICATION, now, policy, clock);
-        }
         boolean ignoreSpecification = Storability.ignoresSpecification(request, policy);
         RequestDirectives requested = ignoreSpecification ? RequestDirectives.NONE : RequestDirectives.of(request, options);
 
@@ -139,6 +127,36 @@ public record Idle(CachePolicy policy, Clock clock) implements CacheState {
         }
         // Nothing to validate with: the application's answer will replace these.
         return new CacheMiss(request, candidates, false, obstacle, now, policy, clock);
+    }
+
+    /**
+     * Whether a request goes to the application without looking at storage at all: a method the
+     * options do not cache (unsafe methods among them, whose responses may then invalidate, §4.4),
+     * a request with a body but no body key, one a FilterPolicy request filter refuses, or one
+     * carrying preconditions only the application may evaluate. {@link #next} returns the same
+     * state; callers use this first to skip the storage lookup.
+     *
+     * @param request the request
+     * @return the pass-through miss, or empty if the request may use the cache
+     */
+    public Optional<CacheMiss> passThrough(Request request) {
+        CacheOptions options = policy.options();
+        Reason reason = null;
+        if (!options.supports(request.method())) {
+            // Unsafe methods must be written through (§4); their responses may invalidate (§4.4).
+            reason = request.hasSafeMethod() ? Reason.METHOD_NOT_CACHEABLE : Reason.UNSAFE_METHOD;
+        } else if (!isGetOrHead(request) && !request.metadata().bodyKey()) {
+            // The body selects the response of such a method; without it in the key, one body's answer would serve all.
+            reason = Reason.BODY_KEY_REQUIRED;
+        } else if (policy instanceof FilterPolicy filterPolicy && !passesRequestFilters(filterPolicy, request)) {
+            reason = Reason.REQUEST_FILTERED;
+        } else if (Preconditions.hasOriginPreconditions(request)) {
+            // A cache must not evaluate these (§4.3.2). Their answers (412, a response chosen by If-Match) are not
+            // what a plain request would get, so they are not stored either.
+            reason = Reason.PRECONDITIONS_FOR_APPLICATION;
+        }
+        return reason == null ? Optional.empty()
+                : Optional.of(CacheMiss.passThrough(request, reason, clock.instant(), policy, clock));
     }
 
     static boolean isGetOrHead(Request request) {

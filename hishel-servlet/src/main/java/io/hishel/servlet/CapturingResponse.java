@@ -1,0 +1,726 @@
+package io.hishel.servlet;
+
+import io.hishel.http.Headers;
+import io.hishel.http.HttpDate;
+import io.hishel.http.Response;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The response as the application writes it, held back until it commits. Status and header fields
+ * are kept here, not in the container's response, and the body goes into a buffer the size of the
+ * container's. When the response commits — the buffer fills, the application flushes, sends an
+ * error or a redirect, writes the declared {@code Content-Length}, or returns — the cache is
+ * asked, once, where the body goes ({@link Committer}): to the client, to the client and a storage
+ * writer, or nowhere because the cache answers from storage instead.
+ *
+ * <p>Commit detection follows the servlet rules that Spring Session's
+ * {@code OnCommittedResponseWrapper} follows, so the application cannot tell this response from
+ * the container's: after commit, status and header changes are ignored, {@code reset()} throws,
+ * and {@link #isCommitted()} is true.
+ */
+final class CapturingResponse extends HttpServletResponseWrapper {
+
+    /** How the application ended its part of the response. */
+    enum Commit {
+        /** A body, written or empty. */
+        BODY,
+        /** {@code sendError}: the container writes the body, later, from its error page. */
+        ERROR,
+        /** {@code sendRedirect}: the container writes the {@code Location} and a short body. */
+        REDIRECT
+    }
+
+    /** Chooses where the body goes, at the moment the response commits. */
+    interface Committer {
+        /**
+         * @param capture      this response, for the error message or redirect to pass on
+         * @param response     the final status and header fields, {@code Content-Length} included
+         *                     when the length is known
+         * @param completeBody the whole body if it ended before the commit and fitted the capture
+         *                     limit, otherwise null
+         * @param kind         how the response committed
+         * @return where the body goes
+         * @throws IOException if writing to the client failed
+         */
+        Destination commit(CapturingResponse capture, Response response, byte[] completeBody, Commit kind)
+                throws IOException;
+    }
+
+    /** Where the body goes after the commit. */
+    interface Destination {
+        void write(byte[] bytes, int offset, int length) throws IOException;
+
+        void flush() throws IOException;
+
+        /**
+         * The body has ended.
+         *
+         * @param complete true if the application finished normally and every byte reached its
+         *                 destination; false if it failed or the client went away
+         */
+        void end(boolean complete);
+    }
+
+    private static final Destination NOWHERE = new Destination() {
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void end(boolean complete) {
+        }
+    };
+
+    private final Committer committer;
+    private final int captureLimit;
+
+    private int bufferSize;
+    private byte[] buffer = new byte[0];
+    private int buffered;
+    private long written;
+
+    private int status = HttpServletResponse.SC_OK;
+    private Headers headers = Headers.EMPTY;
+    private String mediaType;
+    private String charset;
+    private boolean charsetFixed;
+    private Locale locale;
+    private long contentLength = -1;
+    private String errorMessage;
+    private String redirectLocation;
+    private int redirectStatus;
+    private boolean redirectClearsBuffer;
+
+    private Destination destination;
+    private boolean ended;
+    private boolean failed;
+    private CaptureStream stream;
+    private CaptureWriter writer;
+
+    /**
+     * @param response     the container's response
+     * @param committer    asked where the body goes
+     * @param captureLimit how many bytes may be held before the response commits; more than the
+     *                     container's buffer only when the cache needs whole bodies
+     */
+    CapturingResponse(HttpServletResponse response, Committer committer, int captureLimit) {
+        super(response);
+        this.committer = committer;
+        this.bufferSize = Math.max(response.getBufferSize(), 1024);
+        this.captureLimit = Math.max(captureLimit, bufferSize);
+    }
+
+    // Status and header fields, held until commit.
+
+    @Override
+    public void setStatus(int sc) {
+        if (destination == null) {
+            status = sc;
+        }
+    }
+
+    @Override
+    public int getStatus() {
+        return status;
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (destination != null || name == null || special(name, value, true)) {
+            return;
+        }
+        headers = value == null ? headers.without(name) : headers.with(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (destination != null || name == null || value == null || special(name, value, false)) {
+            return;
+        }
+        headers = headers.plus(name, value);
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        setHeader(name, Integer.toString(value));
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        addHeader(name, Integer.toString(value));
+    }
+
+    @Override
+    public void setDateHeader(String name, long date) {
+        setHeader(name, HttpDate.format(Instant.ofEpochMilli(date)));
+    }
+
+    @Override
+    public void addDateHeader(String name, long date) {
+        addHeader(name, HttpDate.format(Instant.ofEpochMilli(date)));
+    }
+
+    @Override
+    public void addCookie(Cookie cookie) {
+        addHeader("Set-Cookie", render(cookie));
+    }
+
+    /** Content-Type and Content-Length are properties of the response, not plain fields. */
+    private boolean special(String name, String value, boolean replace) {
+        if (name.equalsIgnoreCase("Content-Type")) {
+            if (replace || mediaType == null) {
+                setContentType(value);
+            }
+            return true;
+        }
+        if (name.equalsIgnoreCase("Content-Length")) {
+            if (value == null) {
+                contentLength = -1;
+            } else {
+                try {
+                    setContentLengthLong(Long.parseLong(value.trim()));
+                } catch (NumberFormatException e) {
+                    return false; // kept as a plain field; the engine treats an invalid length as absent
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean containsHeader(String name) {
+        return getHeader(name) != null;
+    }
+
+    @Override
+    public String getHeader(String name) {
+        if (name.equalsIgnoreCase("Content-Type")) {
+            return getContentType();
+        }
+        if (name.equalsIgnoreCase("Content-Length") && contentLength >= 0) {
+            return Long.toString(contentLength);
+        }
+        return headers.firstValue(name).orElse(null);
+    }
+
+    @Override
+    public Collection<String> getHeaders(String name) {
+        if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Length") && contentLength >= 0) {
+            String value = getHeader(name);
+            return value == null ? List.of() : List.of(value);
+        }
+        return headers.allValues(name);
+    }
+
+    @Override
+    public Collection<String> getHeaderNames() {
+        Set<String> names = new LinkedHashSet<>(headers.names());
+        if (mediaType != null) {
+            names.add("Content-Type");
+        }
+        if (contentLength >= 0) {
+            names.add("Content-Length");
+        }
+        return names;
+    }
+
+    @Override
+    public void setContentType(String type) {
+        if (destination != null) {
+            return;
+        }
+        if (type == null) {
+            mediaType = null;
+            if (writer == null) {
+                charset = null;
+            }
+            return;
+        }
+        int semicolon = type.indexOf(';');
+        mediaType = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
+        if (semicolon >= 0 && writer == null) {
+            for (String parameter : type.substring(semicolon + 1).split(";")) {
+                int equals = parameter.indexOf('=');
+                if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
+                    charset = parameter.substring(equals + 1).trim().replace("\"", "");
+                    charsetFixed = true;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String getContentType() {
+        if (mediaType == null) {
+            return null;
+        }
+        return charsetFixed && charset != null ? mediaType + ";charset=" + charset : mediaType;
+    }
+
+    @Override
+    public void setCharacterEncoding(String encoding) {
+        if (destination != null || writer != null) {
+            return;
+        }
+        charset = encoding;
+        charsetFixed = encoding != null;
+    }
+
+    @Override
+    public void setCharacterEncoding(Charset encoding) {
+        setCharacterEncoding(encoding == null ? null : encoding.name());
+    }
+
+    @Override
+    public String getCharacterEncoding() {
+        return charset != null ? charset : super.getCharacterEncoding();
+    }
+
+    @Override
+    public void setLocale(Locale locale) {
+        if (destination != null || locale == null) {
+            return;
+        }
+        this.locale = locale;
+        headers = headers.with("Content-Language", locale.toLanguageTag());
+    }
+
+    @Override
+    public Locale getLocale() {
+        return locale != null ? locale : super.getLocale();
+    }
+
+    @Override
+    public void setContentLength(int length) {
+        setContentLengthLong(length);
+    }
+
+    @Override
+    public void setContentLengthLong(long length) {
+        if (destination == null) {
+            contentLength = length < 0 ? -1 : length;
+        }
+    }
+
+    // The body.
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        if (writer != null) {
+            throw new IllegalStateException("getWriter() has already been called for this response");
+        }
+        if (stream == null) {
+            stream = new CaptureStream();
+        }
+        return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() {
+        if (stream != null) {
+            throw new IllegalStateException("getOutputStream() has already been called for this response");
+        }
+        if (writer == null) {
+            String encoding = getCharacterEncoding();
+            Charset resolved;
+            try {
+                resolved = Charset.forName(encoding);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new IllegalArgumentException("Unsupported character encoding " + encoding, e);
+            }
+            // From now on the encoding is fixed, and the Content-Type says it, as the container's would.
+            charset = encoding;
+            charsetFixed = true;
+            writer = new CaptureWriter(new OutputStreamWriter(new CaptureStream(), resolved));
+        }
+        return writer;
+    }
+
+    @Override
+    public int getBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    public void setBufferSize(int size) {
+        if (destination != null || written > 0) {
+            throw new IllegalStateException("The buffer size cannot change after content was written");
+        }
+        bufferSize = Math.max(size, 1024);
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        if (writer != null) {
+            writer.drain();
+        }
+        commit(Commit.BODY, false);
+        try {
+            destination.flush();
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public void resetBuffer() {
+        if (destination != null) {
+            throw new IllegalStateException("The response is already committed");
+        }
+        if (writer != null) {
+            writer.drain();
+        }
+        buffered = 0;
+    }
+
+    @Override
+    public void reset() {
+        resetBuffer();
+        status = HttpServletResponse.SC_OK;
+        headers = Headers.EMPTY;
+        mediaType = null;
+        charset = null;
+        charsetFixed = false;
+        locale = null;
+        contentLength = -1;
+        written = 0;
+        stream = null;
+        writer = null;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return destination != null;
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        sendError(sc, null);
+    }
+
+    @Override
+    public void sendError(int sc, String message) throws IOException {
+        if (destination != null) {
+            throw new IllegalStateException("Cannot send an error after the response is committed");
+        }
+        resetBuffer();
+        status = sc;
+        errorMessage = message;
+        commit(Commit.ERROR, true);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        sendRedirect(location, HttpServletResponse.SC_FOUND, true);
+    }
+
+    @Override
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, HttpServletResponse.SC_FOUND, clearBuffer);
+    }
+
+    @Override
+    public void sendRedirect(String location, int sc) throws IOException {
+        sendRedirect(location, sc, true);
+    }
+
+    @Override
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        if (destination != null) {
+            throw new IllegalStateException("Cannot redirect after the response is committed");
+        }
+        if (clearBuffer) {
+            resetBuffer();
+        }
+        status = sc;
+        redirectLocation = location;
+        redirectStatus = sc;
+        redirectClearsBuffer = clearBuffer;
+        commit(Commit.REDIRECT, true);
+    }
+
+    // What the cache reads back.
+
+    String errorMessage() {
+        return errorMessage;
+    }
+
+    /** Passes a redirect the application made on to the container's response, which writes it. */
+    void redirect(HttpServletResponse target) throws IOException {
+        target.sendRedirect(redirectLocation, redirectStatus, redirectClearsBuffer);
+    }
+
+    /** Whether a write to the client failed: the body did not arrive whole. */
+    boolean failed() {
+        return failed;
+    }
+
+    /**
+     * Ends the response once the application is done with it: commits it if it has not, sends
+     * what is buffered, and tells the destination whether the body is complete.
+     *
+     * @param normally false if the application threw
+     * @throws IOException if the last bytes could not be written to the client
+     */
+    void finish(boolean normally) throws IOException {
+        if (ended) {
+            return;
+        }
+        try {
+            if (normally) {
+                if (writer != null) {
+                    writer.drain();
+                }
+                commit(Commit.BODY, true);
+                drainBuffer();
+            }
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        } finally {
+            ended = true;
+            if (destination != null) {
+                destination.end(normally && !failed && lengthMatches());
+            }
+        }
+    }
+
+    /** Ends the response without sending what is buffered: the application failed before commit. */
+    void abandon() {
+        if (!ended) {
+            ended = true;
+            if (destination != null) {
+                destination.end(false);
+            }
+        }
+    }
+
+    private boolean lengthMatches() {
+        return contentLength < 0 || contentLength == written || errorMessage != null || redirectLocation != null;
+    }
+
+    /** Commits now, if not yet committed: asks the cache where the body goes. */
+    private void commit(Commit kind, boolean bodyEnded) throws IOException {
+        if (destination != null) {
+            return;
+        }
+        boolean whole = bodyEnded && kind == Commit.BODY;
+        Response response = new Response(status, finalHeaders(whole));
+        byte[] completeBody = whole ? Arrays.copyOf(buffer, buffered) : null;
+        try {
+            destination = committer.commit(this, response, completeBody, kind);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            destination = NOWHERE;
+            throw e;
+        }
+        if (kind != Commit.BODY) {
+            buffered = 0;
+            destination = NOWHERE; // the container writes this body; anything the application adds is dropped
+        }
+    }
+
+    /** The fields as they go out: Content-Type with its charset, and Content-Length when known. */
+    private Headers finalHeaders(boolean bodyEnded) {
+        Headers result = headers;
+        String type = getContentType();
+        if (type != null) {
+            result = result.with("Content-Type", type);
+        }
+        if (contentLength >= 0) {
+            result = result.with("Content-Length", Long.toString(contentLength));
+        } else if (bodyEnded && status != HttpServletResponse.SC_NO_CONTENT && status != HttpServletResponse.SC_NOT_MODIFIED
+                && !result.contains("Content-Length")) {
+            // The whole body is known: say its length, as the container would.
+            result = result.with("Content-Length", Integer.toString(buffered));
+        }
+        return result;
+    }
+
+    private void drainBuffer() throws IOException {
+        if (buffered > 0) {
+            int n = buffered;
+            buffered = 0;
+            try {
+                destination.write(buffer, 0, n);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    private void append(byte[] bytes, int offset, int length) throws IOException {
+        if (ended) {
+            throw new IOException("The response has already ended");
+        }
+        written += length;
+        if (destination == null && buffered + length <= captureLimit) {
+            ensureCapacity(buffered + length);
+            System.arraycopy(bytes, offset, buffer, buffered, length);
+            buffered += length;
+        } else {
+            commit(Commit.BODY, false);
+            drainBuffer();
+            try {
+                destination.write(bytes, offset, length);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+        if (contentLength >= 0 && written >= contentLength) {
+            // The declared length is written: the container would commit and send it now.
+            commit(Commit.BODY, buffered == written);
+            drainBuffer();
+            destination.flush();
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > buffer.length) {
+            int grown = Math.max(needed, Math.min(Math.max(buffer.length * 2, 512), captureLimit));
+            buffer = Arrays.copyOf(buffer, grown);
+        }
+    }
+
+    static String render(Cookie cookie) {
+        StringBuilder header = new StringBuilder(cookie.getName()).append('=')
+                .append(Objects.requireNonNullElse(cookie.getValue(), ""));
+        List<String> seen = new ArrayList<>();
+        for (Map.Entry<String, String> attribute : cookie.getAttributes().entrySet()) {
+            seen.add(attribute.getKey().toLowerCase(Locale.ROOT));
+            header.append("; ").append(attribute.getKey());
+            if (!attribute.getValue().isEmpty()) {
+                header.append('=').append(attribute.getValue());
+            }
+        }
+        if (cookie.getMaxAge() >= 0 && !seen.contains("max-age")) {
+            header.append("; Max-Age=").append(cookie.getMaxAge());
+        }
+        if (cookie.getSecure() && !seen.contains("secure")) {
+            header.append("; Secure");
+        }
+        if (cookie.isHttpOnly() && !seen.contains("httponly")) {
+            header.append("; HttpOnly");
+        }
+        return header.toString();
+    }
+
+    /** The application's output stream: every byte goes through {@link #append}. */
+    private final class CaptureStream extends ServletOutputStream {
+        private final byte[] single = new byte[1];
+
+        @Override
+        public void write(int b) throws IOException {
+            single[0] = (byte) b;
+            append(single, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (length > 0) {
+                append(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (writer == null) {
+                flushBuffer();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (writer == null) {
+                flushBuffer();
+            }
+        }
+
+        @Override
+        public boolean isReady() {
+            if (destination == null) {
+                return true;
+            }
+            try {
+                return CapturingResponse.super.getOutputStream().isReady();
+            } catch (IOException | IllegalStateException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            try {
+                CapturingResponse.super.getOutputStream().setWriteListener(listener);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot register a write listener", e);
+            }
+        }
+    }
+
+    /**
+     * The application's writer. Its encoder holds characters until drained; only an explicit
+     * {@code flush()} commits the response, as with the container's writer.
+     */
+    private final class CaptureWriter extends PrintWriter {
+        CaptureWriter(OutputStreamWriter encoder) {
+            super(encoder, false);
+        }
+
+        /** Moves encoded characters into the buffer without committing. */
+        void drain() {
+            synchronized (lock) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    setError();
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            drain();
+            try {
+                flushBuffer();
+            } catch (IOException e) {
+                setError();
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+}
