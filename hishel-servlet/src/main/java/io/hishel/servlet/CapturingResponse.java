@@ -381,6 +381,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             writer.drain();
         }
         commit(Commit.BODY, false);
+        drainBuffer();
         try {
             destination.flush();
         } catch (IOException e) {
