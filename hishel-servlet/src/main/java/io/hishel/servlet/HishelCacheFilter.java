@@ -100,6 +100,11 @@ public final class HishelCacheFilter implements Filter {
             RequestMetadata.BODY_KEY_HEADER.toLowerCase(Locale.ROOT));
     private static final String[] OUTCOME_FIELDS = {
         "X-Hishel-From-Cache", "X-Hishel-Revalidated", "X-Hishel-Stored", "X-Hishel-Spec-Ignored"};
+    /** The default of {@link Builder#keyedRequestFields}. */
+    public static final List<String> DEFAULT_KEYED_FIELDS = List.of(
+            "Forwarded", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix",
+            "X-Forwarded-Server", "X-Host", "X-Original-URL", "X-Rewrite-URL", "X-HTTP-Method-Override",
+            "X-HTTP-Method", "X-Method-Override");
     private static final RequestMetadata SPEC_IGNORED = RequestMetadata.builder().specIgnore(true).build();
     private static final int COPY_BUFFER = 16 * 1024;
     /** Where the application's body goes when the cache answers instead. */
@@ -123,6 +128,7 @@ public final class HishelCacheFilter implements Filter {
     /** Lower-case names of the fields that never reach the client: metadata, and targeted fields if stripped. */
     private final Set<String> internalFields;
     private final boolean needsResponseBody;
+    private final List<String> keyedFields;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder revalidations = new LongAdder();
@@ -164,6 +170,7 @@ public final class HishelCacheFilter implements Filter {
             options.targetedFields().forEach(name -> internal.add(name.toLowerCase(Locale.ROOT)));
         }
         this.internalFields = Set.copyOf(internal);
+        this.keyedFields = builder.keyedFields;
         this.needsResponseBody = policy instanceof FilterPolicy filterPolicy && filterPolicy.responseFiltersNeedBody();
     }
 
@@ -315,7 +322,7 @@ public final class HishelCacheFilter implements Filter {
                 }
                 return;
             }
-            key = CacheKey.of(core);
+            key = keyOf(core);
             Optional<List<Entry>> entries = storage.call("read entries", () -> storage.storage().entries(key));
             if (entries.isEmpty()) {
                 passThrough("bypass", "storage-unavailable");
@@ -844,6 +851,37 @@ public final class HishelCacheFilter implements Filter {
             return new Response(appResponse.status(), headers, body == null ? Body.EMPTY : Body.of(body));
         }
 
+        /**
+         * The engine's key, and, when the request carries forwarding fields that an application
+         * may build URLs from, a digest of them: a client sending {@code X-Forwarded-Host: evil}
+         * gets an entry of its own instead of poisoning everyone's (the unkeyed-header attack).
+         */
+        private CacheKey keyOf(Request request) {
+            CacheKey engineKey = CacheKey.of(request);
+            if (keyedFields.isEmpty()) {
+                return engineKey;
+            }
+            java.security.MessageDigest digest = null;
+            for (String name : keyedFields) {
+                List<String> values = request.headers().allValues(name);
+                if (values.isEmpty()) {
+                    continue;
+                }
+                if (digest == null) {
+                    digest = sha256();
+                }
+                for (String value : values) {
+                    digest.update((name.toLowerCase(Locale.ROOT) + ": " + value + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            if (digest == null) {
+                return engineKey;
+            }
+            return new CacheKey(engineKey.value() + " fields=sha-256:"
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest()));
+        }
+
         private boolean isGetOrHead() {
             return core.method().equals("GET") || core.method().equals("HEAD");
         }
@@ -1099,6 +1137,14 @@ public final class HishelCacheFilter implements Filter {
                 entry.requestTime(), entry.responseTime());
     }
 
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform has SHA-256", e);
+        }
+    }
+
     private static boolean storedIgnoringSpecification(Entry entry) {
         return entry.response().headers().contains(RequestMetadata.SPEC_IGNORE_HEADER);
     }
@@ -1141,6 +1187,7 @@ public final class HishelCacheFilter implements Filter {
         private int failureThreshold = 5;
         private Duration coolDown = Duration.ofSeconds(30);
         private Duration slowStorageCall = Duration.ofSeconds(2);
+        private List<String> keyedFields = DEFAULT_KEYED_FIELDS;
 
         private Builder(Storage storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -1333,6 +1380,23 @@ public final class HishelCacheFilter implements Filter {
          */
         public Builder slowStorageCall(Duration duration) {
             this.slowStorageCall = positive(duration, "slowStorageCall");
+            return this;
+        }
+
+        /**
+         * Request fields that join the key when a request carries them, as if every response
+         * varied on them. The default lists the forwarding and override fields that applications
+         * and frameworks build URLs and choose methods from, so that a client sending one cannot
+         * change what other clients are served; a deployment whose proxy sets them on every
+         * request still shares entries, since all its requests carry the same values. Fields the
+         * application reads only through a component that consumes them first (Spring's
+         * {@code ForwardedHeaderFilter}) never reach the filter.
+         *
+         * @param fields field names; empty for none
+         * @return this builder
+         */
+        public Builder keyedRequestFields(Collection<String> fields) {
+            this.keyedFields = List.copyOf(fields);
             return this;
         }
 

@@ -1,0 +1,145 @@
+package io.hishel.servlet;
+
+import io.hishel.storage.CacheKey;
+import io.hishel.storage.CleanupResult;
+import io.hishel.storage.Entry;
+import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntryWriter;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageException;
+import io.hishel.storage.StorageStatistics;
+import io.hishel.storage.StoredBody;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A storage that works until the test breaks it: every call then throws, as a dead database would. */
+final class BreakableStorage implements Storage {
+
+    private final Storage delegate;
+    volatile boolean broken;
+    /** Writes fail but reads work: a full disk. */
+    volatile boolean writesBroken;
+    final AtomicInteger calls = new AtomicInteger();
+
+    BreakableStorage(Storage delegate) {
+        this.delegate = delegate;
+    }
+
+    private void check() {
+        calls.incrementAndGet();
+        if (broken) {
+            throw new StorageException("connection refused (broken by the test)");
+        }
+    }
+
+    @Override
+    public List<Entry> entries(CacheKey key) {
+        check();
+        return delegate.entries(key);
+    }
+
+    @Override
+    public EntryWriter create(Entry entry, EntryOptions options) {
+        check();
+        EntryWriter writer = delegate.create(entry, options);
+        return new EntryWriter() {
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                if (writesBroken) {
+                    writer.abort();
+                    throw new StorageException("disk full (broken by the test)");
+                }
+                writer.write(bytes, offset, length);
+            }
+
+            @Override
+            public long size() {
+                return writer.size();
+            }
+
+            @Override
+            public void commit() {
+                check();
+                writer.commit();
+            }
+
+            @Override
+            public void abort() {
+                writer.abort();
+            }
+
+            @Override
+            public void close() {
+                writer.close();
+            }
+        };
+    }
+
+    @Override
+    public Optional<StoredBody> openBody(UUID id) {
+        check();
+        return delegate.openBody(id);
+    }
+
+    @Override
+    public void recordAccess(UUID id) {
+        check();
+        delegate.recordAccess(id);
+    }
+
+    @Override
+    public boolean update(Entry entry) {
+        check();
+        return delegate.update(entry);
+    }
+
+    @Override
+    public boolean remove(UUID id) {
+        check();
+        return delegate.remove(id);
+    }
+
+    @Override
+    public long invalidate(URI url) {
+        check();
+        return delegate.invalidate(url);
+    }
+
+    @Override
+    public long purgeByPrefix(String urlPrefix) {
+        check();
+        return delegate.purgeByPrefix(urlPrefix);
+    }
+
+    @Override
+    public long purgeByTag(String tag) {
+        check();
+        return delegate.purgeByTag(tag);
+    }
+
+    @Override
+    public long purgeAll() {
+        check();
+        return delegate.purgeAll();
+    }
+
+    @Override
+    public StorageStatistics statistics() {
+        check();
+        return delegate.statistics();
+    }
+
+    @Override
+    public CleanupResult cleanUp() {
+        check();
+        return delegate.cleanUp();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
