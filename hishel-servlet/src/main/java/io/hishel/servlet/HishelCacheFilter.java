@@ -428,11 +428,8 @@ public final class HishelCacheFilter implements Filter {
             bypassed.increment();
             outcome.forward = forward;
             outcome.detail = detail;
-            publish();
             HttpServletResponse target = response;
-            if (cacheStatus || metadataHeaders) {
-                writeOutcomeFields(response);
-            }
+            writeOutcomeFields(response);
             if (!internalFields.isEmpty()) {
                 target = new InternalFieldsRemoved(response);
             }
@@ -649,7 +646,7 @@ public final class HishelCacheFilter implements Filter {
             if (!sendsBody) {
                 countHit(served);
                 sendHead(head);
-                later(() -> storage.run("record a hit", () -> storage.storage().recordAccess(entry.id())));
+                recordHit(entry);
                 return true;
             }
             Optional<StoredBody> opened = storage.call("open a body", () -> storage.storage().openBody(entry.id()))
@@ -675,8 +672,13 @@ public final class HishelCacheFilter implements Filter {
                     out.write(buffer, 0, n);
                 }
             }
-            later(() -> storage.run("record a hit", () -> storage.storage().recordAccess(entry.id())));
+            recordHit(entry);
             return true;
+        }
+
+        /** Inline: storages make this cheap (a memory touch, a batched database update), cheaper than a hand-off. */
+        private void recordHit(Entry entry) {
+            storage.run("record a hit", () -> storage.storage().recordAccess(entry.id()));
         }
 
         private void countHit(Outcome served) {
@@ -772,13 +774,13 @@ public final class HishelCacheFilter implements Filter {
                     response.addHeader(name, field.value());
                 }
             }
-            publish();
             writeOutcomeFields(response);
         }
 
         private void writeOutcomeFields(HttpServletResponse target) {
+            CacheOutcome frozen = publish();
             if (cacheStatus) {
-                target.addHeader("Cache-Status", outcome.freeze().cacheStatus(cacheName));
+                target.addHeader("Cache-Status", frozen.cacheStatus(cacheName));
             }
             if (metadataHeaders) {
                 target.setHeader(OUTCOME_FIELDS[0], Boolean.toString(outcome.fromCache));
@@ -789,12 +791,14 @@ public final class HishelCacheFilter implements Filter {
         }
 
         /** Leaves the outcome where application code can read it. */
-        private void publish() {
-            request.setAttribute(CacheOutcome.ATTRIBUTE, outcome.freeze());
+        private CacheOutcome publish() {
+            CacheOutcome frozen = outcome.freeze();
+            request.setAttribute(CacheOutcome.ATTRIBUTE, frozen);
             request.setAttribute(CacheOutcome.FROM_CACHE_ATTRIBUTE, outcome.fromCache);
             request.setAttribute(CacheOutcome.REVALIDATED_ATTRIBUTE, outcome.revalidated);
             request.setAttribute(CacheOutcome.STORED_ATTRIBUTE, outcome.stored);
             request.setAttribute(CacheOutcome.SPEC_IGNORED_ATTRIBUTE, outcome.specIgnored);
+            return frozen;
         }
 
         // The request, as the engine sees it.
