@@ -358,6 +358,7 @@ public final class HishelCacheFilter implements Filter {
                 flight = collapser.join(key.value());
                 if (!flight.leader()) {
                     collapsedCount.increment();
+                    outcome.forwarded(next.reason());
                     flight.await(collapseTimeout);
                     collapsed = true;
                     Optional<List<Entry>> entries = storage.call("read entries", () -> storage.storage().entries(key));
