@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

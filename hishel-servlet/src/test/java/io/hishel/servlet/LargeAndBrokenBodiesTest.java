@@ -1,5 +1,6 @@
 package io.hishel.servlet;
 
+import io.hishel.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;

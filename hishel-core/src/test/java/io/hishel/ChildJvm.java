@@ -1,4 +1,4 @@
-package io.hishel.jdbc;
+package io.hishel;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Starts a test's main class in a JVM of its own, with this JVM's class path. */
-final class ChildJvm {
+public final class ChildJvm {
 
     private final Process process;
     private final BufferedReader output;
@@ -20,7 +20,7 @@ final class ChildJvm {
         this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    static ChildJvm start(String maxHeap, Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(String maxHeap, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + maxHeap);
@@ -32,7 +32,7 @@ final class ChildJvm {
     }
 
     /** Reads the child's output until a line starts with the prefix, and returns that line. */
-    String awaitLine(String prefix) throws IOException {
+    public String awaitLine(String prefix) throws IOException {
         StringBuilder seen = new StringBuilder();
         for (String line; (line = output.readLine()) != null; ) {
             if (line.startsWith(prefix)) {
@@ -43,12 +43,12 @@ final class ChildJvm {
         throw new AssertionError("The child ended without printing \"" + prefix + "\". It printed:\n" + seen);
     }
 
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("The child did not finish within five minutes");
