@@ -472,6 +472,27 @@ class CacheFlowTest extends FilterTestSupport {
         assertThat(server.calls("/quiet")).isEqualTo(1);
     }
 
+    @Test
+    @Rfc("RFC 9110 §5.6.7")
+    void malformedRequestAndResponseFieldsGetTheRfcsHandlingNotAnError() throws Exception {
+        start().route("/odd", (request, response) -> {
+            response.setHeader("Cache-Control", "max-age=\"60, s-maxage=oops, private=\"unterminated");
+            response.setHeader("Expires", "not a date");
+            response.setHeader("ETag", "no-quotes");
+            response.setHeader("Last-Modified", "yesterday-ish");
+            response.getWriter().write("odd but fine");
+        });
+
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> answer = server.get("/odd", "If-Modified-Since", "garbage", "If-None-Match", "\"unclosed",
+                    "Cache-Control", "max-age=abc, max-stale=-5", "Pragma", "no-cache, \"");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("odd but fine");
+        }
+        // Malformed directives keep their restrictive effect: nothing is stored, nothing fails.
+        assertThat(stored("/odd")).isEmpty();
+    }
+
     private HttpResponse<String> post(String path, String body) throws Exception {
         return server.send(server.request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
