@@ -69,6 +69,21 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     /** Where the body goes after the commit. */
     interface Destination {
+        /** Nowhere: the cache answers instead, or the container writes the body itself. */
+        Destination NOWHERE = new Destination() {
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void end(boolean complete) {
+            }
+        };
+
         void write(byte[] bytes, int offset, int length) throws IOException;
 
         void flush() throws IOException;
@@ -81,20 +96,6 @@ final class CapturingResponse extends HttpServletResponseWrapper {
          */
         void end(boolean complete);
     }
-
-    private static final Destination NOWHERE = new Destination() {
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void end(boolean complete) {
-        }
-    };
 
     private final Committer committer;
     private final int captureLimit;
@@ -113,7 +114,6 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private long contentLength = -1;
     private String errorMessage;
     private String redirectLocation;
-    private int redirectStatus;
     private boolean redirectClearsBuffer;
 
     private Destination destination;
@@ -462,7 +462,6 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         }
         status = sc;
         redirectLocation = location;
-        redirectStatus = sc;
         redirectClearsBuffer = clearBuffer;
         commit(Commit.REDIRECT, true);
     }
@@ -475,7 +474,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     /** Passes a redirect the application made on to the container's response, which writes it. */
     void redirect(HttpServletResponse target) throws IOException {
-        target.sendRedirect(redirectLocation, redirectStatus, redirectClearsBuffer);
+        target.sendRedirect(redirectLocation, status, redirectClearsBuffer);
     }
 
     /** Whether a write to the client failed: the body did not arrive whole. */
@@ -539,12 +538,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             destination = committer.commit(this, response, completeBody, kind);
         } catch (IOException | RuntimeException e) {
             failed = true;
-            destination = NOWHERE;
+            destination = Destination.NOWHERE;
             throw e;
         }
         if (kind != Commit.BODY) {
             buffered = 0;
-            destination = NOWHERE; // the container writes this body; anything the application adds is dropped
+            destination = Destination.NOWHERE; // the container writes this body; anything the application adds is dropped
         }
     }
 

@@ -51,10 +51,6 @@ final class Collapser {
         return notStorable.getIfPresent(key) != null;
     }
 
-    int inFlight() {
-        return inFlight.size();
-    }
-
     /** One trip to the application that other requests for the same key may wait for. */
     final class Flight {
         private final String key;

@@ -48,12 +48,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Enumeration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -93,11 +95,9 @@ public final class HishelCacheFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(HishelCacheFilter.class);
     private static final String ACTIVE = HishelCacheFilter.class.getName() + ".ACTIVE";
-    private static final Set<String> METADATA_FIELDS = Set.of(
-            RequestMetadata.TTL_HEADER.toLowerCase(Locale.ROOT),
-            RequestMetadata.REFRESH_TTL_ON_ACCESS_HEADER.toLowerCase(Locale.ROOT),
-            RequestMetadata.SPEC_IGNORE_HEADER.toLowerCase(Locale.ROOT),
-            RequestMetadata.BODY_KEY_HEADER.toLowerCase(Locale.ROOT));
+    private static final Set<String> METADATA_FIELDS = caseInsensitive(List.of(
+            RequestMetadata.TTL_HEADER, RequestMetadata.REFRESH_TTL_ON_ACCESS_HEADER,
+            RequestMetadata.SPEC_IGNORE_HEADER, RequestMetadata.BODY_KEY_HEADER));
     private static final String[] OUTCOME_FIELDS = {
         "X-Hishel-From-Cache", "X-Hishel-Revalidated", "X-Hishel-Stored", "X-Hishel-Spec-Ignored"};
     /** The default of {@link Builder#keyedRequestFields}. */
@@ -107,8 +107,6 @@ public final class HishelCacheFilter implements Filter {
             "X-HTTP-Method", "X-Method-Override");
     private static final RequestMetadata SPEC_IGNORED = RequestMetadata.builder().specIgnore(true).build();
     private static final int COPY_BUFFER = 16 * 1024;
-    /** Where the application's body goes when the cache answers instead. */
-    private static final Destination NOWHERE = new ToClient(null);
 
     private final GuardedStorage storage;
     private final CachePolicy policy;
@@ -125,7 +123,7 @@ public final class HishelCacheFilter implements Filter {
     private final boolean trustClientMetadata;
     private final int maxRequestBodySize;
     private final RequestMetadataResolver metadataResolver;
-    /** Lower-case names of the fields that never reach the client: metadata, and targeted fields if stripped. */
+    /** The fields that never reach the client: metadata, and targeted fields if stripped. Case-insensitive. */
     private final Set<String> internalFields;
     private final boolean needsResponseBody;
     private final List<String> keyedFields;
@@ -165,11 +163,11 @@ public final class HishelCacheFilter implements Filter {
         this.trustClientMetadata = builder.trustClientMetadata;
         this.maxRequestBodySize = builder.maxRequestBodySize;
         this.metadataResolver = builder.metadataResolver;
-        Set<String> internal = new HashSet<>(METADATA_FIELDS);
+        List<String> internal = new ArrayList<>(METADATA_FIELDS);
         if (builder.stripTargetedFields) {
-            options.targetedFields().forEach(name -> internal.add(name.toLowerCase(Locale.ROOT)));
+            internal.addAll(options.targetedFields());
         }
-        this.internalFields = Set.copyOf(internal);
+        this.internalFields = caseInsensitive(internal);
         this.keyedFields = builder.keyedFields;
         this.needsResponseBody = policy instanceof FilterPolicy filterPolicy && filterPolicy.responseFiltersNeedBody();
     }
@@ -249,8 +247,13 @@ public final class HishelCacheFilter implements Filter {
 
     /** Whether a response field stays inside: metadata for this cache, targeted fields. */
     private boolean isInternal(String name) {
-        return name.regionMatches(true, 0, "X-Hishel-", 0, 9) && METADATA_FIELDS.contains(name.toLowerCase(Locale.ROOT))
-                || !internalFields.isEmpty() && internalFields.contains(name.toLowerCase(Locale.ROOT));
+        return internalFields.contains(name);
+    }
+
+    private static Set<String> caseInsensitive(Collection<String> names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return Collections.unmodifiableSet(set);
     }
 
     /** The facts of one exchange, collected as it goes; frozen into a {@link CacheOutcome}. */
@@ -292,7 +295,6 @@ public final class HishelCacheFilter implements Filter {
         private Request core;
         private CacheKey key;
         private byte[] readBody;
-        private boolean collapsed;
 
         Exchange(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
             this.request = request;
@@ -339,7 +341,7 @@ public final class HishelCacheFilter implements Filter {
             if (next instanceof FromCache hit) {
                 if (hit.revalidateInBackground()) {
                     serveStaleAndRefresh(hit);
-                } else if (!serve(hit.response(), hit.entry(), hit.sendsBody(), hitOutcome(hit))) {
+                } else if (!serve(hit, hit.response())) {
                     miss(new CacheMiss(core, List.of(), false, Reason.NO_STORED_RESPONSE, clock.instant(), policy,
                             clock), null);
                 }
@@ -360,7 +362,6 @@ public final class HishelCacheFilter implements Filter {
                     collapsedCount.increment();
                     outcome.forwarded(next.reason());
                     flight.await(collapseTimeout);
-                    collapsed = true;
                     Optional<List<Entry>> entries = storage.call("read entries", () -> storage.storage().entries(key));
                     Idle.Next after = entries.isPresent() ? idle.next(core, entries.get()) : next;
                     if (after instanceof FromCache) {
@@ -429,12 +430,9 @@ public final class HishelCacheFilter implements Filter {
             bypassed.increment();
             outcome.forward = forward;
             outcome.detail = detail;
-            HttpServletResponse target = response;
             writeOutcomeFields(response);
-            if (!internalFields.isEmpty()) {
-                target = new InternalFieldsRemoved(response);
-            }
-            chain.doFilter(readBody == null ? request : new ForwardedRequest(request, core.headers(), readBody), target);
+            chain.doFilter(readBody == null ? request : new ForwardedRequest(request, core.headers(), readBody),
+                    new InternalFieldsRemoved(response));
         }
 
         /**
@@ -457,7 +455,7 @@ public final class HishelCacheFilter implements Filter {
                                 stale.get().reason(), failure);
                         outcome.forwardStatus = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
                         FromCache hit = stale.get();
-                        if (serve(hit.response(), hit.entry(), hit.sendsBody(), hitOutcome(hit))) {
+                        if (serve(hit, hit.response())) {
                             return false;
                         }
                     }
@@ -495,7 +493,7 @@ public final class HishelCacheFilter implements Filter {
                 return passOn(capture, app, kind, toClient);
             }
             if (next instanceof FromCache stale) {
-                return serveInstead(stale, flight, toClient);
+                return serveInstead(stale, capture, app, kind, flight, toClient);
             }
             if (next instanceof StoreAndUse store) {
                 return store(store, capture, app, kind, flight, toClient);
@@ -521,30 +519,30 @@ public final class HishelCacheFilter implements Filter {
                     flight.land(true);
                 }
                 if (!toClient) {
-                    return nowhere();
+                    return Destination.NOWHERE;
                 }
-                revalidations.increment();
-                outcome.fromCache = true;
-                outcome.revalidated = true;
-                outcome.reason(update.reason());
-                outcome.ttl = ttlOf(update.entry());
-                if (serve(update.response(), update.entry(), update.sendsBody(), outcome)) {
-                    return nowhere();
+                boolean served = serve(update.response(), update.entry(), update.sendsBody(), () -> {
+                    revalidations.increment();
+                    outcome.fromCache = true;
+                    outcome.revalidated = true;
+                    outcome.reason(update.reason());
+                    outcome.ttl = ttlOf(update.entry());
+                });
+                if (served) {
+                    return Destination.NOWHERE;
                 }
-                outcome.fromCache = false;
-                outcome.revalidated = false;
                 retry[0] = new CacheMiss(core, List.of(), false, Reason.NO_STORED_RESPONSE, clock.instant(), policy,
                         clock);
-                return nowhere();
+                return Destination.NOWHERE;
             }
             if (next instanceof CacheMiss again) {
                 if (toClient) {
                     retry[0] = again;
                 }
-                return nowhere();
+                return Destination.NOWHERE;
             }
             if (next instanceof FromCache stale) {
-                return serveInstead(stale, flight, toClient);
+                return serveInstead(stale, capture, app, kind, flight, toClient);
             }
             if (toClient) {
                 misses.increment();
@@ -603,49 +601,58 @@ public final class HishelCacheFilter implements Filter {
         private Destination passOn(CapturingResponse capture, Response app, Commit kind, boolean toClient)
                 throws IOException {
             if (!toClient) {
-                return nowhere();
+                return Destination.NOWHERE;
             }
             sendHead(app);
             if (kind == Commit.ERROR) {
                 response.sendError(app.status(), capture.errorMessage());
-                return nowhere();
+                return Destination.NOWHERE;
             }
             if (kind == Commit.REDIRECT) {
                 capture.redirect(response);
-                return nowhere();
+                return Destination.NOWHERE;
             }
             return new ToClient(response.getOutputStream());
         }
 
-        /** A stale response replaces the application's error (stale-if-error, RFC 5861 §4). */
-        private Destination serveInstead(FromCache stale, Collapser.Flight flight, boolean toClient) throws IOException {
+        /**
+         * A stale response replaces the application's error (stale-if-error, RFC 5861 §4); if its
+         * body cannot be read, the client gets the application's own answer.
+         */
+        private Destination serveInstead(FromCache stale, CapturingResponse capture, Response app, Commit kind,
+                                         Collapser.Flight flight, boolean toClient) throws IOException {
             if (flight != null) {
                 flight.abandon();
             }
-            if (toClient && !serve(stale.response(), stale.entry(), stale.sendsBody(), hitOutcome(stale))) {
-                throw new IOException("The stale response to serve instead of an error could not be read");
+            if (!toClient || serve(stale, stale.response())) {
+                return Destination.NOWHERE;
             }
-            return nowhere();
+            return passOn(capture, app, kind, toClient);
         }
 
         // Serving from storage.
 
-        private Outcome hitOutcome(FromCache hit) {
-            outcome.fromCache = true;
-            outcome.reason(hit.reason());
-            outcome.ttl = hit.freshness().isUnbounded() ? null : hit.freshness().remaining();
-            return outcome;
+        /** Serves a stored response the engine chose, with the given head. */
+        private boolean serve(FromCache hit, Response head) throws IOException {
+            return serve(head, hit.entry(), hit.sendsBody(), () -> {
+                hits.increment();
+                outcome.fromCache = true;
+                outcome.reason(hit.reason());
+                outcome.ttl = hit.freshness().isUnbounded() ? null : hit.freshness().remaining();
+            });
         }
 
         /**
          * Writes a stored response. The first part of the body is read before anything is sent, so
-         * a storage that cannot deliver it leaves the request free to go to the application.
+         * a storage that cannot deliver it leaves the request free to go to the application, and
+         * the outcome is described only once the response is certain to come from storage.
          *
-         * @return false if the body could not be read (nothing was sent)
+         * @param describe records the outcome and counts it, just before the head is sent
+         * @return false if the body could not be read (nothing was sent, nothing recorded)
          */
-        private boolean serve(Response head, Entry entry, boolean sendsBody, Outcome served) throws IOException {
+        private boolean serve(Response head, Entry entry, boolean sendsBody, Runnable describe) throws IOException {
             if (!sendsBody) {
-                countHit(served);
+                describe.run();
                 sendHead(head);
                 recordHit(entry);
                 return true;
@@ -664,7 +671,7 @@ public final class HishelCacheFilter implements Filter {
                     storage.failed("read a body", e);
                     return false;
                 }
-                countHit(served);
+                describe.run();
                 sendHead(head.withHeaders(head.headers().with("Content-Length", Long.toString(body.size()))));
                 ServletOutputStream out = response.getOutputStream();
                 out.write(buffer, 0, first);
@@ -680,12 +687,6 @@ public final class HishelCacheFilter implements Filter {
         /** Inline: storages make this cheap (a memory touch, a batched database update), cheaper than a hand-off. */
         private void recordHit(Entry entry) {
             storage.run("record a hit", () -> storage.storage().recordAccess(entry.id()));
-        }
-
-        private void countHit(Outcome served) {
-            if (!served.revalidated) {
-                hits.increment();
-            }
         }
 
         private int read(InputStream in, byte[] buffer) throws IOException {
@@ -707,16 +708,16 @@ public final class HishelCacheFilter implements Filter {
          */
         private void serveStaleAndRefresh(FromCache hit) throws IOException, ServletException {
             Collapser.Flight refresh = collapser.tryLead(key.value());
+            Response head = hit.response();
             if (refresh != null && request.getProtocol().startsWith("HTTP/1")) {
-                response.setHeader("Connection", "close");
+                head = head.withHeaders(head.headers().with("Connection", "close"));
             }
             try {
-                if (!serve(hit.response(), hit.entry(), hit.sendsBody(), hitOutcome(hit))) {
+                if (!serve(hit, head)) {
                     if (refresh != null) {
                         refresh.abandon();
                         refresh = null;
                     }
-                    response.setHeader("Connection", null);
                     miss(new CacheMiss(core, List.of(), false, Reason.NO_STORED_RESPONSE, clock.instant(), policy,
                             clock), null);
                     return;
@@ -922,10 +923,6 @@ public final class HishelCacheFilter implements Filter {
             return outcome.specIgnored || freshness.isUnbounded() ? null : freshness.remaining();
         }
 
-        private Destination nowhere() {
-            return NOWHERE;
-        }
-
         /** The body goes to the client and to a storage writer; the entry is committed only if it ended whole. */
         private final class Tee implements Destination {
             private final ServletOutputStream client;
@@ -1003,11 +1000,11 @@ public final class HishelCacheFilter implements Filter {
             private void stopStoring() {
                 storing = false;
                 outcome.stored = false;
-                writer.close();
-                publish();
                 if (tooLarge) {
                     outcome.detail = Reason.TOO_LARGE.token();
                 }
+                writer.close();
+                publish();
             }
 
             private void land(boolean storable) {
@@ -1028,16 +1025,12 @@ public final class HishelCacheFilter implements Filter {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (client != null) {
-                client.write(bytes, offset, length);
-            }
+            client.write(bytes, offset, length);
         }
 
         @Override
         public void flush() throws IOException {
-            if (client != null) {
-                client.flush();
-            }
+            client.flush();
         }
 
         @Override
@@ -1060,9 +1053,6 @@ public final class HishelCacheFilter implements Filter {
                 capture.finish(!failed);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Finishing an asynchronous response failed", e);
-            }
-            if (failed) {
-                capture.abandon();
             }
         }
 
@@ -1155,7 +1145,7 @@ public final class HishelCacheFilter implements Filter {
     }
 
     private static boolean isMetadataField(String name) {
-        return name.regionMatches(true, 0, "X-Hishel-", 0, 9) && METADATA_FIELDS.contains(name.toLowerCase(Locale.ROOT));
+        return METADATA_FIELDS.contains(name);
     }
 
     /**

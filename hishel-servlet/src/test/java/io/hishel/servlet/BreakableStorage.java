@@ -22,6 +22,8 @@ final class BreakableStorage implements Storage {
     volatile boolean broken;
     /** Writes fail but reads work: a full disk. */
     volatile boolean writesBroken;
+    /** Bodies are gone (evicted between the lookup and the read). */
+    volatile boolean bodiesGone;
     final AtomicInteger calls = new AtomicInteger();
 
     BreakableStorage(Storage delegate) {
@@ -81,7 +83,7 @@ final class BreakableStorage implements Storage {
     @Override
     public Optional<StoredBody> openBody(UUID id) {
         check();
-        return delegate.openBody(id);
+        return bodiesGone ? Optional.empty() : delegate.openBody(id);
     }
 
     @Override
