@@ -132,6 +132,26 @@ public interface Storage extends AutoCloseable {
     StorageStatistics statistics();
 
     /**
+     * One page of the visible entries — committed, not removed, not expired — for an operator to
+     * look through. Their bodies are not read.
+     *
+     * <p>The order is the most recently stored first, by {@link EntrySummary#storedAt()}; entries
+     * stored at the same instant are ordered by id, descending in its text form, so that a page
+     * always follows from the one before. Pages are read one at a time, not from a snapshot: an
+     * entry stored, removed or freshened between two calls shifts the later pages by one, so an
+     * entry may then appear twice or be missed.
+     *
+     * @param offset how many entries to skip, at least 0
+     * @param limit  the most entries to return, 1 to 1000
+     * @return the entries; fewer than {@code limit} at the end, or where an entry whose stored data
+     *         cannot be read was skipped
+     * @throws IllegalArgumentException if {@code offset} is negative or {@code limit} out of range;
+     *                                  the message names the argument and its value
+     * @throws StorageException         if the storage cannot be read
+     */
+    List<EntrySummary> list(int offset, int limit);
+
+    /**
      * Runs one bounded round of clean-up now: expired entries, entries removed longer ago than the
      * retention, incomplete entries older than an hour, orphaned chunks, and eviction down to the
      * size bound. Implementations also run it on a schedule.

@@ -2,6 +2,7 @@ package io.hishel.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.hishel.MutableClock;
 import io.hishel.http.Headers;
@@ -15,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -536,6 +538,166 @@ public abstract class StorageContract {
         assertThat(storage.purgeAll()).isEqualTo(5);
 
         assertThat(storage.statistics()).isEqualTo(new StorageStatistics(0, 0));
+    }
+
+    @Test
+    void listsVisibleEntriesNewestFirstWithWhatTheyHold() {
+        Storage storage = storage();
+        Entry tagged = put(storage, entry("https://EXAMPLE.com:443/items?page=1"), bytes(1234, 1),
+                EntryOptions.defaults().withTtl(Duration.ofMinutes(10)).withTags(List.of("news", "home")));
+        clock.advanceSeconds(10);
+        Entry post = put(storage, entry("https://example.com/graphql", "POST", "digest"), bytes(20, 2));
+        clock.advanceSeconds(10);
+        Entry template = entry("http://example.com:8080/missing");
+        Entry notFound = put(storage, new Entry(template.id(), template.key(), template.request(),
+                new Response(404, Headers.of("Content-Type", "text/plain")), template.requestTime(),
+                template.responseTime()), new byte[0]);
+
+        assertThat(storage.list(0, 10)).containsExactly(
+                new EntrySummary(notFound.id(), "GET", "http://example.com:8080/missing", 404, 0,
+                        MutableClock.START.plusSeconds(20), null, Set.of()),
+                new EntrySummary(post.id(), "POST", "https://example.com/graphql", 200, 20,
+                        MutableClock.START.plusSeconds(10), null, Set.of()),
+                new EntrySummary(tagged.id(), "GET", "https://example.com/items?page=1", 200, 1234,
+                        MutableClock.START, MutableClock.START.plus(Duration.ofMinutes(10)), Set.of("news", "home")));
+    }
+
+    @Test
+    void listsAFreshenedEntryAtItsNewResponseTime() {
+        Storage storage = storage();
+        Entry older = put(storage, entry("https://example.com/a"), bytes(10, 1));
+        clock.advanceSeconds(10);
+        Entry newer = put(storage, entry("https://example.com/b"), bytes(10, 2));
+        clock.advanceSeconds(10);
+
+        storage.update(older.freshened(older.request(), new Response(200, Headers.of("ETag", "\"v2\"")),
+                clock.instant(), clock.instant()));
+
+        assertThat(storage.list(0, 10)).extracting(EntrySummary::id, EntrySummary::storedAt).containsExactly(
+                tuple(older.id(), MutableClock.START.plusSeconds(20)),
+                tuple(newer.id(), MutableClock.START.plusSeconds(10)));
+    }
+
+    @Test
+    void doesNotListUncommittedRemovedOrExpiredEntries() {
+        Storage storage = storage();
+        Entry visible = put(storage, entry("https://example.com/visible"), bytes(10, 1));
+        Entry removed = put(storage, entry("https://example.com/removed"), bytes(10, 2));
+        Entry expired = put(storage, entry("https://example.com/expired"), bytes(10, 3),
+                EntryOptions.defaults().withTtl(Duration.ofMinutes(1)));
+        Entry aborted = entry("https://example.com/aborted");
+        EntryWriter abortedWriter = storage.create(aborted, EntryOptions.defaults());
+        abortedWriter.write(bytes(10, 4));
+        abortedWriter.abort();
+        storage.remove(removed.id());
+        clock.advance(Duration.ofMinutes(1));
+
+        try (EntryWriter open = storage.create(entry("https://example.com/open"), EntryOptions.defaults())) {
+            open.write(bytes(40_000, 5));
+
+            assertThat(storage.list(0, 10)).extracting(EntrySummary::id).containsExactly(visible.id());
+        }
+        assertThat(storage.list(0, 10)).extracting(EntrySummary::id).containsExactly(visible.id());
+        assertThat(storage.entries(expired.key())).isEmpty();
+        assertThat(storage.entries(aborted.key())).isEmpty();
+    }
+
+    @Test
+    void pagesWithOffsetAndLimitWithoutOverlapOrGaps() {
+        Storage storage = storage();
+        List<Entry> stored = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            // Three entries to a second: ties that only the id can order.
+            if (i % 3 == 0) {
+                clock.advanceSeconds(1);
+            }
+            stored.add(put(storage, entry("https://example.com/" + i), bytes(10, i)));
+        }
+        List<UUID> newestFirst = stored.stream()
+                .sorted(Comparator.comparing(Entry::responseTime).thenComparing(entry -> entry.id().toString())
+                        .reversed())
+                .map(Entry::id).toList();
+
+        List<UUID> paged = new ArrayList<>();
+        for (int offset = 0; offset < 25; offset += 7) {
+            List<EntrySummary> page = storage.list(offset, 7);
+            assertThat(page).hasSize(Math.min(7, 25 - offset));
+            page.forEach(summary -> paged.add(summary.id()));
+        }
+
+        assertThat(paged).isEqualTo(newestFirst);
+        assertThat(storage.list(0, 1000)).extracting(EntrySummary::id).isEqualTo(newestFirst);
+        assertThat(storage.list(24, 7)).extracting(EntrySummary::id).containsExactly(newestFirst.get(24));
+        assertThat(storage.list(25, 7)).isEmpty();
+        assertThat(storage.list(Integer.MAX_VALUE, 1)).isEmpty();
+    }
+
+    @Test
+    void rejectsABadOffsetOrLimitNamingIt() {
+        Storage storage = storage();
+
+        assertThatThrownBy(() -> storage.list(-1, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset").hasMessageContaining("-1");
+        assertThatThrownBy(() -> storage.list(0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit").hasMessageContaining("was 0");
+        assertThatThrownBy(() -> storage.list(0, -5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit").hasMessageContaining("-5");
+        assertThatThrownBy(() -> storage.list(0, 1001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit").hasMessageContaining("1001");
+        assertThat(storage.list(0, 1)).isEmpty();
+        assertThat(storage.list(0, 1000)).isEmpty();
+    }
+
+    @Test
+    void expiresAtIsNullForAnEntryWithoutATtl() {
+        Storage storage = storage();
+        Entry entry = put(storage, entry("https://example.com/a"), bytes(10, 1));
+        clock.advance(Duration.ofDays(365));
+
+        assertThat(storage.list(0, 10)).extracting(EntrySummary::id, EntrySummary::expiresAt)
+                .containsExactly(tuple(entry.id(), null));
+    }
+
+    @Test
+    void expiresAtFollowsTheDefaultTtlWhenConfigured() {
+        Storage storage = storage(options().defaultTtl(Duration.ofMinutes(10)).refreshTtlOnAccess(false).build());
+        Entry byDefault = put(storage, entry("https://example.com/a"), bytes(10, 1));
+        clock.advanceSeconds(1);
+        Entry ownTtl = put(storage, entry("https://example.com/b"), bytes(10, 2),
+                EntryOptions.defaults().withTtl(Duration.ofMinutes(1)));
+
+        assertThat(storage.list(0, 10)).extracting(EntrySummary::id, EntrySummary::expiresAt).containsExactly(
+                tuple(ownTtl.id(), MutableClock.START.plusSeconds(61)),
+                tuple(byDefault.id(), MutableClock.START.plus(Duration.ofMinutes(10))));
+    }
+
+    @Test
+    void aHitMovesTheListedExpiryOfAnEntryThatRefreshesOnAccess() {
+        Storage storage = storage(options().defaultTtl(Duration.ofMinutes(10)).build());
+        Entry refreshing = put(storage, entry("https://example.com/a"), bytes(10, 1));
+        Entry fixed = put(storage, entry("https://example.com/b"), bytes(10, 2),
+                EntryOptions.defaults().withRefreshTtlOnAccess(false));
+        clock.advance(Duration.ofMinutes(8));
+
+        storage.recordAccess(refreshing.id());
+        storage.recordAccess(fixed.id());
+
+        assertThat(storage.list(0, 10)).extracting(EntrySummary::id, EntrySummary::expiresAt)
+                .containsExactlyInAnyOrder(
+                        tuple(refreshing.id(), MutableClock.START.plus(Duration.ofMinutes(18))),
+                        tuple(fixed.id(), MutableClock.START.plus(Duration.ofMinutes(10))));
+    }
+
+    @Test
+    void listingIsNotAHit() {
+        Storage storage = storage(options().defaultTtl(Duration.ofMinutes(1)).build());
+        put(storage, entry("https://example.com/a"), bytes(10, 1));
+
+        clock.advanceSeconds(50);
+        assertThat(storage.list(0, 10)).hasSize(1);
+        clock.advanceSeconds(10);
+
+        assertThat(storage.list(0, 10)).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryCodec;
 import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntrySummary;
 import io.hishel.storage.EntryWriter;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageException;
@@ -28,8 +29,11 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +82,7 @@ public final class JdbcStorage implements Storage {
     private static final String HISTORY_TABLE = "hishel_schema_history";
     private static final Duration ACCESS_FLUSH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_REPORTED_CORRUPT = 10_000;
+    private static final int MAX_PAGE = 1000;
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
@@ -211,8 +216,8 @@ public final class JdbcStorage implements Storage {
         boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
         write("create entry " + entry.id(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_entries"
-                    + " (id, cache_key, url, data, created_at, last_access, ttl_millis, refresh_ttl)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " (id, cache_key, url, data, created_at, last_access, ttl_millis, refresh_ttl, response_time)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 dialect.bindId(insert, 1, entry.id());
                 insert.setString(2, entry.key().value());
                 insert.setString(3, CacheKey.normalizeUrl(entry.request().url()));
@@ -221,6 +226,7 @@ public final class JdbcStorage implements Storage {
                 insert.setLong(6, now);
                 setNullableLong(insert, 7, ttl == null ? null : saturatedMillis(ttl));
                 insert.setInt(8, refresh ? 1 : 0);
+                insert.setLong(9, entry.responseTime().toEpochMilli());
                 insert.executeUpdate();
             }
             // Tags go in with the row, so that a purge by tag also reaches an entry still being written.
@@ -270,10 +276,11 @@ public final class JdbcStorage implements Storage {
     public boolean update(Entry entry) {
         byte[] data = EntryCodec.encode(entry);
         return write("update entry " + entry.id(), connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET data = ?"
-                    + " WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET data = ?,"
+                    + " response_time = ? WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
                 update.setBytes(1, data);
-                dialect.bindId(update, 2, entry.id());
+                update.setLong(2, entry.responseTime().toEpochMilli());
+                dialect.bindId(update, 3, entry.id());
                 return update.executeUpdate() > 0;
             }
         }) && isAlive(entry.id());
@@ -335,6 +342,77 @@ public final class JdbcStorage implements Storage {
                 }
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The same query on SQLite and PostgreSQL walks the index {@code hishel_entries_newest}
+     * from its newest end and stops after {@code offset + limit} rows, so a page costs no sort;
+     * a far offset still steps over the rows before it. Hits not yet written are written first,
+     * so that an entry kept alive by one is listed, with its TTL moved on. Only the page's
+     * metadata is decoded, for the method and the status; {@code storedAt} is kept to the
+     * millisecond.
+     */
+    @Override
+    public List<EntrySummary> list(int offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, but was " + offset);
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE + ", but was " + limit);
+        }
+        flushAccesses();
+        long now = clock.millis();
+        Map<UUID, Set<String>> tags = new HashMap<>();
+        List<ListedRow> rows = read("list entries from " + offset, connection -> {
+            List<ListedRow> page = new ArrayList<>(Math.min(limit, 64));
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, cache_key, url, data, size,"
+                    + " response_time, expires_at FROM hishel_entries"
+                    + " WHERE completed_at IS NOT NULL AND deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+                    + " ORDER BY response_time DESC, id DESC LIMIT ? OFFSET ?")) {
+                select.setLong(1, now);
+                select.setInt(2, limit);
+                select.setInt(3, offset);
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        page.add(new ListedRow(dialect.readId(result, 1), result.getString(2), result.getString(3),
+                                result.getBytes(4), result.getLong(5), result.getLong(6), nullableLong(result, 7)));
+                    }
+                }
+            }
+            if (page.isEmpty()) {
+                return page;
+            }
+            // Tags never change after create, so a second statement for the page's ids reads the same ones.
+            try (PreparedStatement select = connection.prepareStatement("SELECT entry_id, tag FROM hishel_tags"
+                    + " WHERE entry_id IN (" + String.join(", ", Collections.nCopies(page.size(), "?")) + ")")) {
+                for (int i = 0; i < page.size(); i++) {
+                    dialect.bindId(select, i + 1, page.get(i).id());
+                }
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        tags.computeIfAbsent(dialect.readId(result, 1), id -> new HashSet<>()).add(result.getString(2));
+                    }
+                }
+            }
+            return page;
+        });
+        List<EntrySummary> summaries = new ArrayList<>(rows.size());
+        for (ListedRow row : rows) {
+            Entry entry;
+            try {
+                entry = EntryCodec.decode(row.id(), new CacheKey(row.key()), row.data());
+            } catch (EntryCodec.CorruptEntryException e) {
+                reportCorrupt(row.id(), e);
+                continue;
+            }
+            summaries.add(new EntrySummary(row.id(), entry.request().method(), row.url(), entry.response().status(),
+                    row.size(), Instant.ofEpochMilli(row.responseTime()),
+                    row.expiresAt() == null ? null : Instant.ofEpochMilli(row.expiresAt()),
+                    tags.getOrDefault(row.id(), Set.of())));
+        }
+        return summaries;
     }
 
     @Override
@@ -729,6 +807,11 @@ public final class JdbcStorage implements Storage {
         }
     }
 
+    /** A row of a listed page, before its data is decoded. */
+    private record ListedRow(UUID id, String key, String url, byte[] data, long size, long responseTime,
+                             Long expiresAt) {
+    }
+
     @FunctionalInterface
     private interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
@@ -882,6 +965,7 @@ public final class JdbcStorage implements Storage {
         private StorageOptions options = StorageOptions.defaults();
         private boolean migrate = true;
         private boolean scheduled = true;
+        private boolean closeDataSource;
         private int poolSize = 4;
         private Duration connectionTimeout = Duration.ofSeconds(5);
 
@@ -922,6 +1006,24 @@ public final class JdbcStorage implements Storage {
          */
         public Builder scheduleMaintenance(boolean scheduled) {
             this.scheduled = scheduled;
+            return this;
+        }
+
+        /**
+         * Sets whether the storage closes the HikariCP pool it was given when it closes (default
+         * false: a DataSource that was given stays open). For a caller that opened a pool for the
+         * storage alone and hands it over.
+         *
+         * @param close whether to close the pool with the storage
+         * @return this builder
+         * @throws IllegalStateException if the storage was not given a {@code HikariDataSource}
+         */
+        public Builder closeDataSource(boolean close) {
+            if (close && !(dataSource instanceof HikariDataSource)) {
+                throw new IllegalStateException("closeDataSource needs a HikariDataSource, but the storage was given "
+                        + (dataSource == null ? "a SQLite file, whose pool it closes anyway" : dataSource.getClass().getName()));
+            }
+            this.closeDataSource = close;
             return this;
         }
 
@@ -971,7 +1073,7 @@ public final class JdbcStorage implements Storage {
          */
         public JdbcStorage build() {
             if (dataSource != null) {
-                return new JdbcStorage(this, dataSource, null);
+                return new JdbcStorage(this, dataSource, closeDataSource ? (HikariDataSource) dataSource : null);
             }
             HikariDataSource pool = sqlitePool();
             return new JdbcStorage(this, pool, pool);

@@ -3,12 +3,14 @@ package io.hishel.memory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.ChunkingWriter;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntrySummary;
 import io.hishel.storage.EntryWriter;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageException;
@@ -21,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +50,10 @@ public final class MemoryStorage implements Storage {
 
     /** What a stored entry costs beyond its body: a rough size of its metadata, in bytes. */
     private static final int OVERHEAD = 512;
+    private static final int MAX_PAGE = 1000;
+    /** The order of {@link #list}, the same as the JDBC storage's: by time, then by the id's text. */
+    private static final Comparator<EntrySummary> NEWEST_FIRST = Comparator.comparing(EntrySummary::storedAt)
+            .thenComparing(summary -> summary.id().toString()).reversed();
 
     private final StorageOptions options;
     private final Cache<UUID, Stored> cache;
@@ -179,6 +186,48 @@ public final class MemoryStorage implements Storage {
             }
         }
         return new StorageStatistics(entries, bytes);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Sorts the metadata of every visible entry in the heap, which the heap holds anyway; bodies
+     * are not touched. {@code storedAt} keeps the entry's response time to the nanosecond.
+     */
+    @Override
+    public List<EntrySummary> list(int offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, but was " + offset);
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE + ", but was " + limit);
+        }
+        cache.cleanUp();
+        Policy.VarExpiration<UUID, Stored> expiration = cache.policy().expireVariably().orElseThrow();
+        List<EntrySummary> visible = new ArrayList<>();
+        for (UUID id : cache.asMap().keySet()) {
+            Stored stored = cache.policy().getIfPresentQuietly(id);
+            if (stored == null) {
+                continue;
+            }
+            Instant expiresAt = null;
+            if (stored.ttl != null) {
+                // Caffeine holds the time left, already moved on by hits for an entry that refreshes on access.
+                Optional<Duration> remaining = expiration.getExpiresAfter(id);
+                if (remaining.isEmpty()) {
+                    continue;
+                }
+                expiresAt = options.clock().instant().plus(remaining.get());
+            }
+            visible.add(new EntrySummary(id, stored.entry.request().method(), stored.url(),
+                    stored.entry.response().status(), stored.size, stored.entry.responseTime(), expiresAt,
+                    stored.tags));
+        }
+        if (offset >= visible.size()) {
+            return List.of();
+        }
+        visible.sort(NEWEST_FIRST);
+        return List.copyOf(visible.subList(offset, Math.min(visible.size(), offset + limit)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.hishel.storage.CacheKey;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryOptions;
+import io.hishel.storage.EntrySummary;
 import io.hishel.storage.EntryWriter;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageException;
@@ -132,6 +133,12 @@ final class BreakableStorage implements Storage {
     public StorageStatistics statistics() {
         check();
         return delegate.statistics();
+    }
+
+    @Override
+    public List<EntrySummary> list(int offset, int limit) {
+        check();
+        return delegate.list(offset, limit);
     }
 
     @Override
