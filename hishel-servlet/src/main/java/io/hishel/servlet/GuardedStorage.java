@@ -28,6 +28,7 @@ final class GuardedStorage {
     private final long coolDownNanos;
     private final long slowCallNanos;
     private final LongSupplier nanoTime;
+    private final StorageObserver observer;
 
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicLong openUntil = new AtomicLong(Long.MIN_VALUE);
@@ -35,8 +36,10 @@ final class GuardedStorage {
     private final AtomicLong unlogged = new AtomicLong();
     private final LongAdder errors = new LongAdder();
 
-    GuardedStorage(Storage storage, int failureThreshold, Duration coolDown, Duration slowCall, LongSupplier nanoTime) {
+    GuardedStorage(Storage storage, int failureThreshold, Duration coolDown, Duration slowCall, LongSupplier nanoTime,
+                   StorageObserver observer) {
         this.storage = storage;
+        this.observer = observer;
         this.failureThreshold = failureThreshold;
         this.coolDownNanos = coolDown.toNanos();
         this.slowCallNanos = slowCall.toNanos();
@@ -66,6 +69,7 @@ final class GuardedStorage {
         try {
             T result = action.get();
             long elapsed = nanoTime.getAsLong() - start;
+            observe(operation, elapsed, false);
             if (elapsed > slowCallNanos) {
                 failed(operation, new SlowStorageException(operation, Duration.ofNanos(elapsed)));
             } else {
@@ -73,9 +77,38 @@ final class GuardedStorage {
             }
             return Optional.ofNullable(result);
         } catch (RuntimeException e) {
+            observe(operation, nanoTime.getAsLong() - start, true);
             failed(operation, e);
             return Optional.empty();
         }
+    }
+
+    private void observe(String operation, long nanos, boolean failed) {
+        if (observer == null) {
+            return;
+        }
+        try {
+            observer.observe(token(operation), Duration.ofNanos(nanos), failed);
+        } catch (RuntimeException e) {
+            LOG.debug("A storage observer failed", e);
+        }
+    }
+
+    /** The short, stable name of an operation, for metrics; the phrases are for log messages. */
+    static String token(String operation) {
+        if (operation.startsWith("invalidate")) {
+            return "invalidate";
+        }
+        return switch (operation) {
+            case "read entries" -> "lookup";
+            case "open a body" -> "open-body";
+            case "record a hit" -> "record-access";
+            case "start an entry" -> "create";
+            case "store an entry" -> "commit";
+            case "freshen an entry" -> "update";
+            case "remove an obsolete entry" -> "remove";
+            default -> operation.replace(' ', '-');
+        };
     }
 
     /** Runs one storage operation whose answer is not needed. */

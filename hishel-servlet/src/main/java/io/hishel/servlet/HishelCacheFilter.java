@@ -64,6 +64,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,6 +124,7 @@ public final class HishelCacheFilter implements Filter {
     private final boolean trustClientMetadata;
     private final int maxRequestBodySize;
     private final RequestMetadataResolver metadataResolver;
+    private final Predicate<HttpServletRequest> excluded;
     /** The fields that never reach the client: metadata, and targeted fields if stripped. Case-insensitive. */
     private final Set<String> internalFields;
     private final boolean needsResponseBody;
@@ -141,7 +143,7 @@ public final class HishelCacheFilter implements Filter {
         this.clock = builder.clock;
         this.idle = new Idle(policy, clock);
         this.storage = new GuardedStorage(builder.storage, builder.failureThreshold, builder.coolDown,
-                builder.slowStorageCall, System::nanoTime);
+                builder.slowStorageCall, System::nanoTime, builder.storageObserver);
         if (builder.executor != null) {
             this.executor = builder.executor;
             this.ownedExecutor = null;
@@ -163,6 +165,7 @@ public final class HishelCacheFilter implements Filter {
         this.trustClientMetadata = builder.trustClientMetadata;
         this.maxRequestBodySize = builder.maxRequestBodySize;
         this.metadataResolver = builder.metadataResolver;
+        this.excluded = builder.excluded;
         List<String> internal = new ArrayList<>(METADATA_FIELDS);
         if (builder.stripTargetedFields) {
             internal.addAll(options.targetedFields());
@@ -303,6 +306,10 @@ public final class HishelCacheFilter implements Filter {
         }
 
         void run() throws IOException, ServletException {
+            if (excluded.test(request)) {
+                passThrough("bypass", "excluded");
+                return;
+            }
             Optional<URI> url = url();
             if (url.isEmpty()) {
                 passThrough("bypass", "uri-not-usable");
@@ -563,7 +570,7 @@ public final class HishelCacheFilter implements Filter {
                 return passOn(capture, app, kind, toClient);
             }
             Entry entry = marked(store.toEntry(UUID.randomUUID(), key), store.request().metadata());
-            EntryOptions entryOptions = EntryOptions.of(store.request().metadata());
+            EntryOptions entryOptions = entryOptions(store.request().metadata());
             Optional<EntryWriter> writer = storage.call("start an entry",
                     () -> storage.storage().create(entry, entryOptions));
             if (writer.isEmpty()) {
@@ -585,6 +592,18 @@ public final class HishelCacheFilter implements Filter {
             }
             boolean storesBody = !store.request().method().equals("HEAD");
             return new Tee(client, writer.get(), storesBody, store.obsoleteEntries(), flight);
+        }
+
+        /** Tags are read now, after the application ran, so a controller can still add them. */
+        private EntryOptions entryOptions(RequestMetadata metadata) {
+            EntryOptions entryOptions = EntryOptions.of(metadata);
+            try {
+                return entryOptions.withTags(RequestAttributes.tags(request));
+            } catch (IllegalArgumentException e) {
+                // The application's mistake must not cost its client the response: store untagged.
+                LOG.warn("Storing {} without tags: {}", core.url(), e.getMessage());
+                return entryOptions;
+            }
         }
 
         private Destination notStored(CouldNotBeStored refusal, CapturingResponse capture, Response app, Commit kind,
@@ -1179,6 +1198,8 @@ public final class HishelCacheFilter implements Filter {
         private boolean trustClientMetadata;
         private int maxRequestBodySize = 64 * 1024;
         private RequestMetadataResolver metadataResolver;
+        private Predicate<HttpServletRequest> excluded = request -> false;
+        private StorageObserver storageObserver;
         private int failureThreshold = 5;
         private Duration coolDown = Duration.ofSeconds(30);
         private Duration slowStorageCall = Duration.ofSeconds(2);
@@ -1348,6 +1369,31 @@ public final class HishelCacheFilter implements Filter {
          */
         public Builder requestMetadata(RequestMetadataResolver resolver) {
             this.metadataResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Requests the cache leaves alone: they go to the application as if the filter were not
+         * there (no lookup, no storing, no invalidation), and are counted as bypassed with
+         * {@code Cache-Status: ...; fwd=bypass; detail=excluded}.
+         *
+         * @param excluded true for the requests to leave alone; called on the request thread, once
+         *                 per request, before anything else
+         * @return this builder
+         */
+        public Builder exclude(Predicate<HttpServletRequest> excluded) {
+            this.excluded = Objects.requireNonNull(excluded, "excluded");
+            return this;
+        }
+
+        /**
+         * Learns the duration of every storage call, for metrics (default none).
+         *
+         * @param observer the observer; quick, thread-safe
+         * @return this builder
+         */
+        public Builder storageObserver(StorageObserver observer) {
+            this.storageObserver = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

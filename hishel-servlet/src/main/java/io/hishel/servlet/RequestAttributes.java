@@ -3,7 +3,12 @@ package io.hishel.servlet;
 import io.hishel.http.RequestMetadata;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Request metadata that application code sets as request attributes before the filter runs (a
@@ -22,6 +27,13 @@ public final class RequestAttributes {
     public static final String SPEC_IGNORE = "hishel_spec_ignore";
     /** {@code hishel_body_key}: a {@link Boolean} or {@code "true"}/{@code "false"}. */
     public static final String BODY_KEY = "hishel_body_key";
+
+    /**
+     * The tags of the entry stored for this request, for {@link io.hishel.storage.Storage#purgeByTag}:
+     * a {@link java.util.Collection} of strings or one comma-separated string. Read when the response
+     * is stored, so the application may set it while it answers.
+     */
+    public static final String TAGS = "hishel_tags";
 
     private RequestAttributes() {
     }
@@ -64,6 +76,32 @@ public final class RequestAttributes {
                     + whole.getClass().getName());
         }
         return single;
+    }
+
+    /**
+     * The tags the request's {@link #TAGS} attribute carries.
+     *
+     * @param request the request
+     * @return the tags, trimmed, without blanks; empty if there are none
+     * @throws IllegalArgumentException if the attribute is neither a collection nor a string
+     */
+    public static Set<String> tags(HttpServletRequest request) {
+        Object value = request.getAttribute(TAGS);
+        if (value == null) {
+            return Set.of();
+        }
+        Stream<?> items;
+        if (value instanceof Collection<?> collection) {
+            items = collection.stream();
+        } else if (value instanceof CharSequence text) {
+            items = Arrays.stream(text.toString().split(","));
+        } else {
+            throw new IllegalArgumentException("Request attribute " + TAGS
+                    + " must be a collection of strings or a comma-separated string, but was "
+                    + value.getClass().getName());
+        }
+        return items.map(item -> String.valueOf(item).trim()).filter(tag -> !tag.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static Duration duration(Object value) {

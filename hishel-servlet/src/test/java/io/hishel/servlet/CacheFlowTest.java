@@ -493,6 +493,69 @@ class CacheFlowTest extends FilterTestSupport {
         assertThat(stored("/odd")).isEmpty();
     }
 
+    @Test
+    void tagsTheApplicationSetsWhileAnsweringAreStoredSoAPurgeByTagRemovesTheEntry() throws Exception {
+        start().route("/product/7", (request, response) -> {
+            request.setAttribute(RequestAttributes.TAGS, java.util.List.of("product:7", " catalogue "));
+            response.setHeader("Cache-Control", "max-age=60");
+            response.getWriter().write("product 7");
+        }).route("/product/8", (request, response) -> {
+            request.setAttribute(RequestAttributes.TAGS, "product:8");
+            response.setHeader("Cache-Control", "max-age=60");
+            response.getWriter().write("product 8");
+        });
+        server.get("/product/7");
+        server.get("/product/8");
+        // The entry commits once its body has gone to the client, which may be just after the client read it.
+        awaitStored("/product/7", "/product/8");
+
+        long purged = storage.purgeByTag("catalogue");
+
+        assertThat(purged).isEqualTo(1);
+        assertThat(stored("/product/7")).isEmpty();
+        assertThat(stored("/product/8")).hasSize(1);
+    }
+
+    @Test
+    void tooManyTagsStoreTheEntryUntaggedInsteadOfFailingTheRequest() throws Exception {
+        start().route("/tagged", (request, response) -> {
+            request.setAttribute(RequestAttributes.TAGS,
+                    java.util.stream.IntStream.range(0, 40).mapToObj(i -> "t" + i).toList());
+            response.setHeader("Cache-Control", "max-age=60");
+            response.getWriter().write("ok");
+        });
+
+        HttpResponse<String> miss = server.get("/tagged");
+
+        assertThat(miss.statusCode()).isEqualTo(200);
+        assertThat(miss.body()).isEqualTo("ok");
+        awaitStored("/tagged");
+        assertThat(storage.purgeByTag("t1")).isZero();
+    }
+
+    @Test
+    void excludedRequestsGoStraightToTheApplicationAndAreNeverStored() throws Exception {
+        start(builder -> builder.exclude(request -> request.getRequestURI().startsWith("/admin/")))
+                .route("/admin/report", (request, response) -> {
+                    response.setHeader("Cache-Control", "max-age=60");
+                    response.getWriter().write("report");
+                });
+
+        server.get("/admin/report");
+        HttpResponse<String> second = server.get("/admin/report");
+
+        assertThat(second.body()).isEqualTo("report");
+        assertThat(second.headers().firstValue("Cache-Status")).hasValue("Hishel; fwd=bypass; detail=excluded");
+        assertThat(server.calls("/admin/report")).isEqualTo(2);
+        assertThat(stored("/admin/report")).isEmpty();
+        assertThat(filter.statistics().bypassed()).isEqualTo(2);
+    }
+
+    private void awaitStored(String... paths) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> java.util.Arrays.stream(paths).allMatch(path -> stored(path).size() == 1));
+    }
+
     private HttpResponse<String> post(String path, String body) throws Exception {
         return server.send(server.request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
