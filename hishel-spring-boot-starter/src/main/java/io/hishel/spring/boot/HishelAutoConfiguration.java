@@ -1,0 +1,272 @@
+package io.hishel.spring.boot;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.jdbc.JdbcStorage;
+import io.hishel.memory.MemoryStorage;
+import io.hishel.policy.CacheOptions;
+import io.hishel.policy.CachePolicy;
+import io.hishel.policy.SpecificationPolicy;
+import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.servlet.StorageObserver;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Installs the HTTP cache in a servlet web application: {@link CacheOptions}, a {@link CachePolicy},
+ * a {@link Storage}, the {@link HishelCacheFilter} and its registration, all from {@code hishel.*}
+ * properties, each replaced by a bean of the same type that the application declares.
+ *
+ * <p>hishel's database never becomes the application's: the SQLite and JDBC-URL storages keep
+ * their connection pool to themselves instead of declaring a {@code DataSource} bean, and migrate
+ * their tables with their own Flyway history table, whatever {@code spring.flyway.*} says.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(HishelCacheFilter.class)
+@ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(HishelProperties.class)
+public class HishelAutoConfiguration {
+
+    /** Spring Security's default filter order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
+    static final int SECURITY_FILTER_ORDER = -100;
+
+    @Bean
+    @ConditionalOnMissingBean
+    CacheOptions hishelCacheOptions(HishelProperties properties) {
+        HishelProperties.Options options = properties.getOptions();
+        CacheOptions.Builder builder = CacheOptions.builder().shared(options.isShared());
+        set("hishel.options.supported-methods", options.getSupportedMethods(),
+                "HTTP method names such as GET, HEAD or POST", () -> builder.supportedMethods(options.getSupportedMethods()));
+        set("hishel.options.allow-stale", options.getAllowStale(), "a duration of zero or more, such as 0 or 30s",
+                () -> builder.allowStale(options.getAllowStale()));
+        set("hishel.options.heuristic-fraction", options.getHeuristicFraction(), "a number from 0 to 1, such as 0.1",
+                () -> builder.heuristicFraction(options.getHeuristicFraction()));
+        set("hishel.options.heuristic-max-lifetime", options.getHeuristicMaxLifetime(),
+                "a duration of zero or more, such as 1d", () -> builder.heuristicMaxLifetime(options.getHeuristicMaxLifetime()));
+        builder.honorRequestDirectives(options.isHonorRequestDirectives()).storeSetCookie(options.isStoreSetCookie());
+        set("hishel.options.max-entry-size", options.getMaxEntrySize(), "a size of at least 1 byte, such as 10MB",
+                () -> builder.maxEntrySize(options.getMaxEntrySize().toBytes()));
+        set("hishel.options.targeted-fields", options.getTargetedFields(),
+                "field names such as Hishel-Cache-Control or CDN-Cache-Control",
+                () -> builder.targetedFields(options.getTargetedFields()));
+        return builder.build();
+    }
+
+    /** The RFC 9111 policy, unless the application declares its own, a {@code FilterPolicy} for example. */
+    @Bean
+    @ConditionalOnMissingBean
+    CachePolicy hishelCachePolicy(CacheOptions options) {
+        return new SpecificationPolicy(options);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    HishelCacheFilter hishelCacheFilter(HishelProperties properties, CachePolicy policy, Storage storage,
+                                        ObjectProvider<StorageObserver> observers) {
+        HishelProperties.Filter filter = properties.getFilter();
+        HishelProperties.Collapsing collapsing = filter.getCollapsing();
+        HishelProperties.StorageFailures failures = filter.getStorageFailures();
+        HishelCacheFilter.Builder builder = HishelCacheFilter.builder(storage).policy(policy)
+                .collapsing(collapsing.isEnabled())
+                .metadataHeaders(filter.isMetadataHeaders())
+                .cacheStatus(filter.isCacheStatus())
+                .stripTargetedFields(filter.isStripTargetedFields())
+                .trustClientMetadata(filter.isTrustClientMetadata());
+        set("hishel.filter.collapsing.wait", collapsing.getWait(), "a positive duration, such as 10s",
+                () -> builder.collapseTimeout(collapsing.getWait()));
+        set("hishel.filter.collapsing.hit-for-miss", collapsing.getHitForMiss(), "a positive duration, such as 2m",
+                () -> builder.hitForMiss(collapsing.getHitForMiss()));
+        set("hishel.filter.cache-name", filter.getCacheName(), "an RFC 8941 token, such as Hishel or app-cache",
+                () -> builder.cacheName(filter.getCacheName()));
+        set("hishel.filter.max-request-body-size", filter.getMaxRequestBodySize(), "a size from 1 byte to 2GB, such as 64KB",
+                () -> builder.maxRequestBodySize(Math.toIntExact(filter.getMaxRequestBodySize().toBytes())));
+        if (filter.getKeyedRequestFields() != null) {
+            set("hishel.filter.keyed-request-fields", filter.getKeyedRequestFields(), "a list of field names",
+                    () -> builder.keyedRequestFields(filter.getKeyedRequestFields()));
+        }
+        set("hishel.filter.storage-failures.threshold", failures.getThreshold(), "a positive number of failures",
+                () -> builder.storageFailures(failures.getThreshold(), positive(
+                        "hishel.filter.storage-failures.cool-down", failures.getCoolDown())));
+        set("hishel.filter.storage-failures.slow-call", failures.getSlowCall(), "a positive duration, such as 2s",
+                () -> builder.slowStorageCall(failures.getSlowCall()));
+        RouteRules rules = RouteRules.of(properties.getRules());
+        if (!rules.isEmpty()) {
+            builder.requestMetadata(rules).exclude(rules);
+        }
+        observers.ifAvailable(builder::storageObserver);
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "hishelCacheFilterRegistration")
+    FilterRegistrationBean<HishelCacheFilter> hishelCacheFilterRegistration(HishelCacheFilter filter,
+                                                                            HishelProperties properties,
+                                                                            Environment environment) {
+        HishelProperties.Filter settings = properties.getFilter();
+        FilterRegistrationBean<HishelCacheFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setName("hishelCacheFilter");
+        if (settings.getUrlPatterns() == null || settings.getUrlPatterns().isEmpty()) {
+            throw new InvalidHishelPropertyException("hishel.filter.url-patterns", settings.getUrlPatterns(),
+                    "one or more servlet URL patterns, such as /* or /api/*", null);
+        }
+        registration.setUrlPatterns(settings.getUrlPatterns());
+        if (settings.getDispatcherTypes() == null || settings.getDispatcherTypes().isEmpty()) {
+            throw new InvalidHishelPropertyException("hishel.filter.dispatcher-types", settings.getDispatcherTypes(),
+                    "one or more of REQUEST, ASYNC, ERROR, FORWARD, INCLUDE", null);
+        }
+        registration.setDispatcherTypes(EnumSet.copyOf(settings.getDispatcherTypes()));
+        registration.setAsyncSupported(true);
+        registration.setOrder(settings.getOrder() != null ? settings.getOrder()
+                : environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER) + 1);
+        return registration;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(Storage.class)
+    static class StorageConfiguration {
+
+        @Bean(destroyMethod = "close")
+        Storage hishelStorage(HishelProperties properties, BeanFactory beans) {
+            HishelProperties.Storage settings = properties.getStorage();
+            StorageOptions options = storageOptions(settings);
+            HishelProperties.StorageType type = settings.getType();
+            if (type == null) {
+                throw new InvalidHishelPropertyException("hishel.storage.type", null, "sqlite, memory or jdbc", null);
+            }
+            return switch (type) {
+                case MEMORY -> new MemoryStorage(options);
+                case SQLITE -> sqlite(settings.getSqlite(), options);
+                case JDBC -> jdbc(settings.getJdbc(), options, beans);
+            };
+        }
+
+        private static Storage sqlite(HishelProperties.Sqlite sqlite, StorageOptions options) {
+            if (sqlite.getPath() == null || sqlite.getPath().isBlank()) {
+                throw new InvalidHishelPropertyException("hishel.storage.sqlite.path", sqlite.getPath(),
+                        "the path of a SQLite file, such as .cache/hishel/hishel_cache.db", null);
+            }
+            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(options);
+            set("hishel.storage.sqlite.pool-size", sqlite.getPoolSize(), "a number from 1 to 64",
+                    () -> builder.poolSize(sqlite.getPoolSize()));
+            set("hishel.storage.sqlite.connection-timeout", sqlite.getConnectionTimeout(),
+                    "a duration of at least 250ms, such as 5s",
+                    () -> builder.connectionTimeout(sqlite.getConnectionTimeout()));
+            return builder.build();
+        }
+
+        private static Storage jdbc(HishelProperties.Jdbc jdbc, StorageOptions options, BeanFactory beans) {
+            boolean hasUrl = jdbc.getUrl() != null && !jdbc.getUrl().isBlank();
+            boolean hasBean = jdbc.getDataSource() != null && !jdbc.getDataSource().isBlank();
+            if (hasUrl == hasBean) {
+                throw new InvalidHishelPropertyException("hishel.storage.jdbc.url", jdbc.getUrl(),
+                        "a JDBC URL such as jdbc:postgresql://localhost:5432/cache, or set"
+                                + " hishel.storage.jdbc.data-source to the name of a DataSource bean instead (exactly one of the two)",
+                        null);
+            }
+            if (hasBean) {
+                DataSource dataSource;
+                try {
+                    dataSource = beans.getBean(jdbc.getDataSource(), DataSource.class);
+                } catch (NoSuchBeanDefinitionException e) {
+                    throw new InvalidHishelPropertyException("hishel.storage.jdbc.data-source", jdbc.getDataSource(),
+                            "the name of a DataSource bean of this application", e);
+                }
+                return JdbcStorage.builder(dataSource).options(options).migrate(jdbc.isMigrate()).build();
+            }
+            if (jdbc.getPoolSize() < 1) {
+                throw new InvalidHishelPropertyException("hishel.storage.jdbc.pool-size", jdbc.getPoolSize(),
+                        "a positive number of connections", null);
+            }
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("hishel-jdbc");
+            config.setJdbcUrl(jdbc.getUrl());
+            config.setUsername(jdbc.getUsername());
+            config.setPassword(jdbc.getPassword());
+            config.setMaximumPoolSize(jdbc.getPoolSize());
+            config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+            HikariDataSource pool;
+            try {
+                pool = new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                throw new io.hishel.storage.StorageException("hishel cannot connect to " + jdbc.getUrl() + ": "
+                        + e.getMessage(), e);
+            }
+            try {
+                return JdbcStorage.builder(pool).options(options).migrate(jdbc.isMigrate()).closeDataSource(true).build();
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+        }
+
+        private static StorageOptions storageOptions(HishelProperties.Storage settings) {
+            StorageOptions.Builder builder = StorageOptions.builder().refreshTtlOnAccess(settings.isRefreshTtlOnAccess());
+            if (settings.getDefaultTtl() != null) {
+                set("hishel.storage.default-ttl", settings.getDefaultTtl(), "a duration of zero or more, such as 1h",
+                        () -> builder.defaultTtl(settings.getDefaultTtl()));
+            }
+            set("hishel.storage.max-size", settings.getMaxSize(), "a size of at least 1 byte, such as 256MB",
+                    () -> builder.maxBytes(settings.getMaxSize().toBytes()));
+            set("hishel.storage.max-entries", settings.getMaxEntries(), "0 for no bound, or a positive number",
+                    () -> builder.maxEntries(settings.getMaxEntries()));
+            set("hishel.storage.cleanup-interval", settings.getCleanupInterval(), "a positive duration, such as 5m",
+                    () -> builder.cleanupInterval(settings.getCleanupInterval()));
+            return builder.build();
+        }
+    }
+
+    /** {@link HttpCache} on controllers, when Spring MVC is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebMvcConfigurer.class)
+    static class HttpCacheAnnotationConfiguration implements WebMvcConfigurer {
+
+        @Override
+        public void addInterceptors(InterceptorRegistry registry) {
+            registry.addInterceptor(new HttpCacheInterceptor());
+        }
+    }
+
+    /**
+     * Applies one setting, turning the builder's rejection into a report naming the property.
+     * A missing value (null) is rejected the same way.
+     */
+    static void set(String property, Object value, String accepted, Runnable apply) {
+        if (value == null) {
+            throw new InvalidHishelPropertyException(property, null, accepted, null);
+        }
+        try {
+            apply.run();
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            throw new InvalidHishelPropertyException(property, value, accepted, e);
+        }
+    }
+
+    private static Duration positive(String property, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new InvalidHishelPropertyException(property, value, "a positive duration, such as 30s", null);
+        }
+        return value;
+    }
+}

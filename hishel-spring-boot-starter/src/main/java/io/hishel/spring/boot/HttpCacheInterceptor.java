@@ -1,0 +1,120 @@
+package io.hishel.spring.boot;
+
+import io.hishel.policy.CacheOptions;
+import io.hishel.servlet.RequestAttributes;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Applies {@link HttpCache} annotations: sets the cache header and hishel's request attributes
+ * before the handler runs. Each handler method's annotation is read and checked once; a mistake,
+ * such as an unparseable duration, fails the first request to that handler with a message naming
+ * the method, and every request after it the same way, so it is found in development.
+ */
+final class HttpCacheInterceptor implements HandlerInterceptor {
+
+    private static final Directives NONE = new Directives(null, null, null, List.of());
+
+    private final Map<HandlerMethodKey, Directives> directives = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (!(handler instanceof HandlerMethod method)) {
+            return true;
+        }
+        Directives found = directives.computeIfAbsent(new HandlerMethodKey(method.getBeanType(), method.getMethod()),
+                key -> read(method));
+        if (found == NONE) {
+            return true;
+        }
+        if (found.headerValue() != null && !response.containsHeader(found.header())) {
+            response.setHeader(found.header(), found.headerValue());
+        }
+        if (found.ttl() != null && request.getAttribute(RequestAttributes.TTL) == null) {
+            request.setAttribute(RequestAttributes.TTL, found.ttl());
+        }
+        if (!found.tags().isEmpty() && request.getAttribute(RequestAttributes.TAGS) == null) {
+            request.setAttribute(RequestAttributes.TAGS, found.tags());
+        }
+        return true;
+    }
+
+    private static Directives read(HandlerMethod method) {
+        HttpCache annotation = AnnotatedElementUtils.findMergedAnnotation(method.getMethod(), HttpCache.class);
+        if (annotation == null) {
+            annotation = AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), HttpCache.class);
+        }
+        if (annotation == null) {
+            return NONE;
+        }
+        String where = method.getBeanType().getSimpleName() + "." + method.getMethod().getName();
+        return directives(annotation, where);
+    }
+
+    static Directives directives(HttpCache annotation, String where) {
+        StringJoiner value = new StringJoiner(", ");
+        switch (annotation.visibility()) {
+            case PUBLIC -> value.add("public");
+            case PRIVATE -> value.add("private");
+            default -> { }
+        }
+        if (annotation.noStore()) {
+            value.add("no-store");
+        }
+        if (annotation.noCache()) {
+            value.add("no-cache");
+        }
+        seconds(value, "max-age", annotation.maxAge(), "maxAge", where);
+        seconds(value, "s-maxage", annotation.sMaxAge(), "sMaxAge", where);
+        seconds(value, "stale-while-revalidate", annotation.staleWhileRevalidate(), "staleWhileRevalidate", where);
+        seconds(value, "stale-if-error", annotation.staleIfError(), "staleIfError", where);
+        if (annotation.mustRevalidate()) {
+            value.add("must-revalidate");
+        }
+        if (annotation.immutable()) {
+            value.add("immutable");
+        }
+        String header = annotation.serverOnly() ? CacheOptions.HISHEL_CACHE_CONTROL : "Cache-Control";
+        return new Directives(header, value.length() == 0 ? null : value.toString(),
+                duration(annotation.ttl(), "ttl", where), List.of(annotation.tags()));
+    }
+
+    private static void seconds(StringJoiner value, String directive, String text, String attribute, String where) {
+        Duration duration = duration(text, attribute, where);
+        if (duration != null) {
+            value.add(directive + "=" + duration.toSeconds());
+        }
+    }
+
+    private static Duration duration(String text, String attribute, String where) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            Duration duration = DurationStyle.detectAndParse(text.trim(), ChronoUnit.SECONDS);
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return duration;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("@HttpCache(" + attribute + " = \"" + text + "\") on " + where
+                    + " is not a duration: write 90, 90s, 10m, 1h or PT10M", e);
+        }
+    }
+
+    record Directives(String header, String headerValue, Duration ttl, List<String> tags) {
+    }
+
+    private record HandlerMethodKey(Class<?> beanType, java.lang.reflect.Method method) {
+    }
+}

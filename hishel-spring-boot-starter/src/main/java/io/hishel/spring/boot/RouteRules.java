@@ -1,0 +1,140 @@
+package io.hishel.spring.boot;
+
+import io.hishel.http.RequestMetadata;
+import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.servlet.RequestAttributes;
+import io.hishel.storage.EntryOptions;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.web.util.pattern.PatternParseException;
+
+/**
+ * The {@code hishel.rules} list, compiled: per-route metadata for the filter, and the routes it
+ * leaves alone. For each request the first rule whose pattern and methods match decides; the
+ * application's own choices (request attributes, {@code X-Hishel-*} response headers) still win
+ * over a rule's. Immutable and thread-safe.
+ */
+final class RouteRules implements HishelCacheFilter.RequestMetadataResolver, Predicate<HttpServletRequest> {
+
+    private final List<Rule> rules;
+
+    private RouteRules(List<Rule> rules) {
+        this.rules = rules;
+    }
+
+    /**
+     * Compiles the rules, checking each one.
+     *
+     * @throws InvalidHishelPropertyException naming the first rule property that is wrong
+     */
+    static RouteRules of(List<HishelProperties.Rule> configured) {
+        PathPatternParser parser = new PathPatternParser();
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) {
+            rules.add(Rule.of("hishel.rules[" + i + "]", configured.get(i), parser));
+        }
+        return new RouteRules(List.copyOf(rules));
+    }
+
+    boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    /** Whether the first matching rule takes the request out of the cache. */
+    @Override
+    public boolean test(HttpServletRequest request) {
+        Rule rule = match(request);
+        return rule != null && !rule.enabled;
+    }
+
+    @Override
+    public RequestMetadata resolve(HttpServletRequest request) {
+        Rule rule = match(request);
+        if (rule == null || !rule.enabled) {
+            return RequestMetadata.NONE;
+        }
+        if (!rule.tags.isEmpty() && request.getAttribute(RequestAttributes.TAGS) == null) {
+            request.setAttribute(RequestAttributes.TAGS, rule.tags);
+        }
+        return rule.metadata;
+    }
+
+    private Rule match(HttpServletRequest request) {
+        if (rules.isEmpty()) {
+            return null;
+        }
+        String path = request.getRequestURI();
+        String contextPath = request.getContextPath();
+        if (!contextPath.isEmpty() && path.startsWith(contextPath)) {
+            path = path.substring(contextPath.length());
+        }
+        PathContainer container = PathContainer.parsePath(path.isEmpty() ? "/" : path);
+        String method = request.getMethod();
+        for (Rule rule : rules) {
+            if ((rule.methods.isEmpty() || rule.methods.contains(method)) && rule.pattern.matches(container)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    private record Rule(PathPattern pattern, Set<String> methods, boolean enabled, RequestMetadata metadata,
+                        Set<String> tags) {
+
+        static Rule of(String name, HishelProperties.Rule rule, PathPatternParser parser) {
+            String text = rule.getPattern();
+            if (text == null || text.isBlank()) {
+                throw new InvalidHishelPropertyException(name + ".pattern", text,
+                        "a path pattern such as /api/** or /products/{id}", null);
+            }
+            PathPattern pattern;
+            try {
+                pattern = parser.parse(text.startsWith("/") ? text : "/" + text);
+            } catch (PatternParseException e) {
+                throw new InvalidHishelPropertyException(name + ".pattern", text,
+                        "a path pattern in Spring's PathPattern syntax, such as /api/** or /products/{id}", e);
+            }
+            Set<String> methods = new java.util.LinkedHashSet<>();
+            for (String method : rule.getMethods()) {
+                if (method == null || !method.matches("[A-Za-z]+")) {
+                    throw new InvalidHishelPropertyException(name + ".methods", rule.getMethods(),
+                            "HTTP method names such as GET or POST", null);
+                }
+                methods.add(method.toUpperCase(Locale.ROOT));
+            }
+            Duration ttl = rule.getTtl();
+            if (ttl != null && ttl.isNegative()) {
+                throw new InvalidHishelPropertyException(name + ".ttl", ttl, "a duration of zero or more, such as 10m", null);
+            }
+            try {
+                EntryOptions.defaults().withTags(rule.getTags());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InvalidHishelPropertyException(name + ".tags", rule.getTags(),
+                        "at most 32 tags of 1 to 256 characters", e);
+            }
+            RequestMetadata.Builder metadata = RequestMetadata.builder();
+            if (ttl != null) {
+                metadata.ttl(ttl);
+            }
+            if (rule.getSpecIgnore() != null) {
+                metadata.specIgnore(rule.getSpecIgnore());
+            }
+            if (rule.getBodyKey() != null) {
+                metadata.bodyKey(rule.getBodyKey());
+            }
+            if (rule.getRefreshTtlOnAccess() != null) {
+                metadata.refreshTtlOnAccess(rule.getRefreshTtlOnAccess());
+            }
+            return new Rule(pattern, Set.copyOf(methods), rule.isEnabled(), metadata.build(),
+                    Set.copyOf(rule.getTags()));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.hishel.spring.boot.actuate;
+
+import io.hishel.servlet.CacheStatistics;
+import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.storage.EntrySummary;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageStatistics;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * The {@code hishel} Actuator endpoint: what the cache did, what it holds, and purging.
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/hishel?page=0&size=20} — request counts since start, the storage's
+ *       entries and bytes, and one page of entries, newest first, each with its URL, status, size,
+ *       age and remaining TTL;</li>
+ *   <li>{@code DELETE /actuator/hishel?url=…}, {@code ?prefix=…}, {@code ?tag=…} or
+ *       {@code ?all=true} — removes those entries and says how many.</li>
+ * </ul>
+ *
+ * A storage that cannot answer is reported in the response (and as 503 for a purge), never as a
+ * stack trace. Expose it like any endpoint ({@code management.endpoints.web.exposure.include}) and
+ * secure it: a purge makes every client's next request reach the application.
+ */
+@Endpoint(id = "hishel")
+public class HishelEndpoint {
+
+    static final int MAX_PAGE_SIZE = 200;
+
+    private final HishelCacheFilter filter;
+    private final Storage storage;
+    private final Clock clock;
+
+    public HishelEndpoint(HishelCacheFilter filter, Clock clock) {
+        this.filter = filter;
+        this.storage = filter.storage();
+        this.clock = clock;
+    }
+
+    @ReadOperation
+    public WebEndpointResponse<Map<String, Object>> cache(@Nullable Integer page, @Nullable Integer size) {
+        int pageNumber = page == null ? 0 : page;
+        int pageSize = size == null ? 20 : size;
+        if (pageNumber < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            return new WebEndpointResponse<>(Map.of("error",
+                    "page must be 0 or more and size from 1 to " + MAX_PAGE_SIZE), WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requests", requests(filter.statistics()));
+        try {
+            StorageStatistics statistics = storage.statistics();
+            body.put("storage", Map.of("entries", statistics.entries(), "bytes", statistics.bytes()));
+            long offset = (long) pageNumber * pageSize;
+            List<EntrySummary> entries = offset > Integer.MAX_VALUE ? List.of()
+                    : storage.list((int) offset, pageSize);
+            Instant now = clock.instant();
+            body.put("entries", Map.of("page", pageNumber, "size", pageSize,
+                    "items", entries.stream().map(entry -> describe(entry, now)).toList()));
+        } catch (RuntimeException e) {
+            body.put("storage", Map.of("error", String.valueOf(e.getMessage())));
+        }
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_OK);
+    }
+
+    @DeleteOperation
+    public WebEndpointResponse<Map<String, Object>> purge(@Nullable String url, @Nullable String prefix,
+                                                          @Nullable String tag, @Nullable Boolean all) {
+        int given = (url != null ? 1 : 0) + (prefix != null ? 1 : 0) + (tag != null ? 1 : 0)
+                + (Boolean.TRUE.equals(all) ? 1 : 0);
+        if (given != 1) {
+            return new WebEndpointResponse<>(Map.of("error",
+                    "give exactly one of url, prefix, tag or all=true"), WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+        try {
+            long purged;
+            if (url != null) {
+                purged = storage.invalidate(absolute(url));
+            } else if (prefix != null) {
+                purged = storage.purgeByPrefix(prefix);
+            } else if (tag != null) {
+                purged = storage.purgeByTag(tag);
+            } else {
+                purged = storage.purgeAll();
+            }
+            return new WebEndpointResponse<>(Map.of("purged", purged), WebEndpointResponse.STATUS_OK);
+        } catch (IllegalArgumentException e) {
+            return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getMessage())),
+                    WebEndpointResponse.STATUS_BAD_REQUEST);
+        } catch (RuntimeException e) {
+            return new WebEndpointResponse<>(Map.of("error", "the storage failed: " + e.getMessage()),
+                    WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+        }
+    }
+
+    private static URI absolute(String url) {
+        try {
+            URI uri = new URI(url);
+            if (!uri.isAbsolute() || uri.getHost() == null) {
+                throw new IllegalArgumentException("url must be absolute, such as https://example.com/page, but was " + url);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("url is not a URI: " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, Object> requests(CacheStatistics statistics) {
+        Map<String, Object> requests = new LinkedHashMap<>();
+        requests.put("hits", statistics.hits());
+        requests.put("revalidations", statistics.revalidations());
+        requests.put("misses", statistics.misses());
+        requests.put("stored", statistics.stored());
+        requests.put("bypassed", statistics.bypassed());
+        requests.put("collapsed", statistics.collapsed());
+        requests.put("errors", statistics.errors());
+        return requests;
+    }
+
+    private static Map<String, Object> describe(EntrySummary entry, Instant now) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("id", entry.id().toString());
+        item.put("method", entry.method());
+        item.put("url", entry.url());
+        item.put("status", entry.status());
+        item.put("size", entry.size());
+        item.put("storedAt", entry.storedAt().toString());
+        item.put("ageSeconds", Math.max(0, Duration.between(entry.storedAt(), now).toSeconds()));
+        item.put("ttlSeconds", entry.expiresAt() == null ? null
+                : Math.max(0, Duration.between(now, entry.expiresAt()).toSeconds()));
+        item.put("tags", entry.tags());
+        return item;
+    }
+}

@@ -1,0 +1,309 @@
+package io.hishel.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hishel.jdbc.JdbcStorage;
+import io.hishel.memory.MemoryStorage;
+import io.hishel.policy.CacheOptions;
+import io.hishel.policy.CachePolicy;
+import io.hishel.policy.FilterPolicy;
+import io.hishel.policy.SpecificationPolicy;
+import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.spring.boot.actuate.HishelActuatorAutoConfiguration;
+import io.hishel.spring.boot.actuate.HishelEndpoint;
+import io.hishel.spring.boot.actuate.HishelHealthIndicator;
+import io.hishel.spring.boot.actuate.HishelMetrics;
+import io.hishel.storage.Storage;
+import io.hishel.storage.StorageOptions;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.servlet.DispatcherType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** Every condition and property of the auto-configuration, without a server. */
+class HishelAutoConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    private WebApplicationContextRunner runner() {
+        return new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HishelAutoConfiguration.class,
+                        HishelActuatorAutoConfiguration.class))
+                .withPropertyValues("hishel.storage.sqlite.path=" + dir.resolve("cache.db"));
+    }
+
+    @Test
+    void installsTheCacheOnASqliteFileWithTheDefaults() {
+        runner().run(context -> {
+            assertThat(context).hasSingleBean(CacheOptions.class).hasSingleBean(CachePolicy.class)
+                    .hasSingleBean(Storage.class).hasSingleBean(HishelCacheFilter.class)
+                    .doesNotHaveBean(DataSource.class);
+            assertThat(context.getBean(CacheOptions.class)).isEqualTo(CacheOptions.defaults());
+            assertThat(context.getBean(CachePolicy.class)).isInstanceOf(SpecificationPolicy.class);
+            assertThat(context.getBean(Storage.class)).isInstanceOf(JdbcStorage.class);
+            assertThat(dir.resolve("cache.db")).exists();
+            FilterRegistrationBean<?> registration = context.getBean("hishelCacheFilterRegistration",
+                    FilterRegistrationBean.class);
+            assertThat(registration.getFilter()).isSameAs(context.getBean(HishelCacheFilter.class));
+            assertThat(registration.getUrlPatterns()).containsExactly("/*");
+            assertThat(registration.getOrder()).isEqualTo(-99);
+            assertThat(registration.isAsyncSupported()).isTrue();
+        });
+    }
+
+    @Test
+    void installsNothingOutsideAServletWebApplication() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HishelAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(HishelCacheFilter.class)
+                        .doesNotHaveBean(Storage.class));
+    }
+
+    @Test
+    void installsNothingWhenDisabled() {
+        runner().withPropertyValues("hishel.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(HishelCacheFilter.class).doesNotHaveBean(Storage.class)
+                    .doesNotHaveBean(HishelEndpoint.class).doesNotHaveBean(HishelMetrics.class);
+            assertThat(dir.resolve("cache.db")).doesNotExist();
+        });
+    }
+
+    @Test
+    void mapsEveryOptionsPropertyToCacheOptions() {
+        runner().withPropertyValues(
+                "hishel.options.shared=false",
+                "hishel.options.supported-methods=GET,HEAD,POST",
+                "hishel.options.allow-stale=30s",
+                "hishel.options.heuristic-fraction=0.2",
+                "hishel.options.heuristic-max-lifetime=2h",
+                "hishel.options.honor-request-directives=false",
+                "hishel.options.store-set-cookie=true",
+                "hishel.options.max-entry-size=2MB",
+                "hishel.options.targeted-fields=CDN-Cache-Control").run(context -> {
+            CacheOptions options = context.getBean(CacheOptions.class);
+            assertThat(options.shared()).isFalse();
+            assertThat(options.supportedMethods()).containsExactlyInAnyOrder("GET", "HEAD", "POST");
+            assertThat(options.allowStale()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(options.heuristicFraction()).isEqualTo(0.2);
+            assertThat(options.heuristicMaxLifetime()).isEqualTo(Duration.ofHours(2));
+            assertThat(options.honorRequestDirectives()).isFalse();
+            assertThat(options.storeSetCookie()).isTrue();
+            assertThat(options.maxEntrySize()).isEqualTo(DataSize.ofMegabytes(2).toBytes());
+            assertThat(options.targetedFields()).containsExactly("CDN-Cache-Control");
+            assertThat(((SpecificationPolicy) context.getBean(CachePolicy.class)).options()).isSameAs(options);
+        });
+    }
+
+    @Test
+    void aFilterPolicyBeanReplacesTheSpecificationPolicy() {
+        runner().withUserConfiguration(FilterPolicyConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(CachePolicy.class);
+            assertThat(context.getBean(HishelCacheFilter.class).policy()).isInstanceOf(FilterPolicy.class);
+        });
+    }
+
+    @Test
+    void storageAndOptionsBeansOfTheApplicationReplaceHishels() {
+        runner().withUserConfiguration(OwnStorageConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(Storage.class);
+            assertThat(context.getBean(HishelCacheFilter.class).storage())
+                    .isSameAs(context.getBean("myStorage"));
+            assertThat(context.getBean(CacheOptions.class).maxEntrySize()).isEqualTo(1234);
+            assertThat(dir.resolve("cache.db")).doesNotExist();
+        });
+    }
+
+    @Test
+    void aFilterRegistrationOfTheApplicationReplacesHishels() {
+        runner().withUserConfiguration(OwnRegistrationConfiguration.class).run(context -> {
+            FilterRegistrationBean<?> registration = context.getBean("hishelCacheFilterRegistration",
+                    FilterRegistrationBean.class);
+            assertThat(registration.getUrlPatterns()).containsExactly("/api/*");
+        });
+    }
+
+    @Test
+    void memoryStorageIsBoundedByTheStorageProperties() {
+        runner().withPropertyValues("hishel.storage.type=memory", "hishel.storage.max-size=1MB",
+                "hishel.storage.default-ttl=10m").run(context -> {
+            assertThat(context.getBean(Storage.class)).isInstanceOf(MemoryStorage.class);
+            assertThat(dir.resolve("cache.db")).doesNotExist();
+        });
+    }
+
+    @Test
+    void jdbcStorageUsesANamedDataSourceBeanWithoutMakingItTheApplications() {
+        runner().withUserConfiguration(CacheDataSourceConfiguration.class)
+                .withPropertyValues("hishel.storage.type=jdbc", "hishel.storage.jdbc.data-source=cacheDataSource")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Storage.class)).isInstanceOf(JdbcStorage.class);
+                    assertThat(context).doesNotHaveBean("hishelStorageDataSource");
+                    assertThat(dir.resolve("cache-bean.db")).isNotEmptyFile();
+                    assertThat(dir.resolve("cache.db")).doesNotExist();
+                });
+    }
+
+    @Test
+    void filterPropertiesShapeTheRegistration() {
+        runner().withPropertyValues("hishel.filter.url-patterns=/api/*,/pages/*", "hishel.filter.order=5",
+                "hishel.filter.dispatcher-types=REQUEST,ASYNC").run(context -> {
+            FilterRegistrationBean<?> registration = context.getBean(FilterRegistrationBean.class);
+            assertThat(registration.getUrlPatterns()).containsExactly("/api/*", "/pages/*");
+            assertThat(registration.getOrder()).isEqualTo(5);
+            assertThat(registration.determineDispatcherTypes())
+                    .isEqualTo(java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        });
+    }
+
+    @Test
+    void theFilterFollowsSpringSecuritysFilterOrder() {
+        runner().withPropertyValues("spring.security.filter.order=10").run(context ->
+                assertThat(context.getBean(FilterRegistrationBean.class).getOrder()).isEqualTo(11));
+    }
+
+    @Test
+    void actuatorPartsAreInstalledWhenActuatorIsPresent() {
+        runner().withPropertyValues("management.endpoints.web.exposure.include=hishel")
+                .run(context -> assertThat(context).hasSingleBean(HishelEndpoint.class)
+                        .hasSingleBean(HishelHealthIndicator.class).hasSingleBean(HishelMetrics.class));
+    }
+
+    @Test
+    void theEndpointExistsOnlyWhenExposed() {
+        runner().run(context -> assertThat(context).doesNotHaveBean(HishelEndpoint.class)
+                .hasSingleBean(HishelHealthIndicator.class));
+    }
+
+    @Test
+    void eachActuatorPartNeedsItsLibrary() {
+        runner().withPropertyValues("management.endpoints.web.exposure.include=hishel")
+                .withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class, MeterBinder.class))
+                .run(context -> assertThat(context).hasSingleBean(HishelCacheFilter.class)
+                        .doesNotHaveBean(HishelEndpoint.class).doesNotHaveBean(HishelHealthIndicator.class)
+                        .doesNotHaveBean(HishelMetrics.class));
+    }
+
+    @Test
+    void theHealthIndicatorCanBeSwitchedOff() {
+        runner().withPropertyValues("management.health.hishel.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(HishelHealthIndicator.class));
+    }
+
+    @Test
+    void worksWithoutSpringMvc() {
+        runner().withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class))
+                .run(context -> assertThat(context).hasSingleBean(HishelCacheFilter.class));
+    }
+
+    @Test
+    void rejectsABadValueWithAReportNamingTheProperty() {
+        assertFailure("hishel.options.heuristic-fraction", "a number from 0 to 1", "hishel.options.heuristic-fraction=2");
+        assertFailure("hishel.options.max-entry-size", "at least 1 byte", "hishel.options.max-entry-size=0");
+        assertFailure("hishel.options.supported-methods", "HTTP method", "hishel.options.supported-methods=GE T");
+        assertFailure("hishel.filter.cache-name", "RFC 8941 token", "hishel.filter.cache-name=my cache");
+        assertFailure("hishel.filter.collapsing.wait", "positive duration", "hishel.filter.collapsing.wait=0s");
+        assertFailure("hishel.storage.sqlite.pool-size", "from 1 to 64", "hishel.storage.sqlite.pool-size=0");
+        assertFailure("hishel.rules[0].pattern", "PathPattern", "hishel.rules[0].pattern=/api/{*rest}/more");
+        assertFailure("hishel.rules[0].pattern", "path pattern", "hishel.rules[0].ttl=10m");
+        assertFailure("hishel.rules[1].methods", "HTTP method", "hishel.rules[0].pattern=/a",
+                "hishel.rules[1].pattern=/b", "hishel.rules[1].methods=G@T");
+        assertFailure("hishel.storage.jdbc.url", "JDBC URL", "hishel.storage.type=jdbc");
+    }
+
+    @Test
+    void aMissingDataSourceBeanIsReportedByName() {
+        runner().withPropertyValues("hishel.storage.type=jdbc", "hishel.storage.jdbc.data-source=nope").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new HishelFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("hishel.storage.jdbc.data-source", "'nope'");
+            assertThat(analysis.getAction()).contains("DataSource bean");
+        });
+    }
+
+    @Test
+    void anUnwritableSqlitePathIsReportedWithWhatToChange() throws Exception {
+        Path file = Files.createFile(dir.resolve("not-a-folder"));
+        runner().withPropertyValues("hishel.storage.sqlite.path=" + file.resolve("cache.db")).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new HishelFailureAnalyzer.StorageFailureAnalyzer()
+                    .analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("not-a-folder");
+            assertThat(analysis.getAction()).contains("hishel.storage.sqlite.path");
+        });
+    }
+
+    private void assertFailure(String name, String accepted, String... properties) {
+        String given = String.join(", ", properties);
+        runner().withPropertyValues(properties).run(context -> {
+            assertThat(context).as(given).hasFailed();
+            FailureAnalysis analysis = new HishelFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).as(given).isNotNull();
+            assertThat(analysis.getDescription()).as(given).contains("the property " + name);
+            assertThat(analysis.getAction()).as(given).contains("Set " + name, accepted);
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FilterPolicyConfiguration {
+        @Bean
+        FilterPolicy apiOnly(CacheOptions options) {
+            return new FilterPolicy(List.of((request, body) -> request.url().getPath().startsWith("/api/")),
+                    List.of(), options);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnStorageConfiguration {
+        @Bean
+        Storage myStorage() {
+            return new MemoryStorage(StorageOptions.defaults());
+        }
+
+        @Bean
+        CacheOptions myOptions() {
+            return CacheOptions.builder().maxEntrySize(1234).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRegistrationConfiguration {
+        @Bean
+        FilterRegistrationBean<HishelCacheFilter> hishelCacheFilterRegistration(HishelCacheFilter filter) {
+            FilterRegistrationBean<HishelCacheFilter> registration = new FilterRegistrationBean<>(filter);
+            registration.setUrlPatterns(Set.of("/api/*"));
+            return registration;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CacheDataSourceConfiguration {
+        @Bean(destroyMethod = "close")
+        com.zaxxer.hikari.HikariDataSource cacheDataSource(org.springframework.core.env.Environment environment) {
+            com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource();
+            dataSource.setJdbcUrl("jdbc:sqlite:" + environment.getProperty("hishel.storage.sqlite.path")
+                    .replace("cache.db", "cache-bean.db"));
+            return dataSource;
+        }
+    }
+}
