@@ -1,0 +1,17 @@
+package io.hishel.sample;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The sample application: a few endpoints, each showing one thing the cache does, and a live page
+ * at {@code http://localhost:8080/} to watch it decide. Run it with
+ * {@code ./mvnw -q -pl sample-app -am compile exec:java}.
+ */
+@SpringBootApplication
+public class SampleApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
+}
