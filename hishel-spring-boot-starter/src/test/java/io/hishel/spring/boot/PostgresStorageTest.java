@@ -1,0 +1,91 @@
+package io.hishel.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.hishel.jdbc.JdbcStorage;
+import io.hishel.storage.Storage;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+/**
+ * {@code hishel.storage.type=jdbc} with a URL, against the PostgreSQL at 127.0.0.1:5432 (database
+ * {@code test}, trust authentication): hishel opens a pool of its own, migrates its tables with its
+ * own history table, and closes the pool with the application. Skipped with a message when no
+ * server is reachable, except in CI ({@code HISHEL_REQUIRE_POSTGRES}).
+ */
+class PostgresStorageTest {
+
+    private static final String URL = System.getenv().getOrDefault("HISHEL_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String USER = System.getenv().getOrDefault("HISHEL_POSTGRES_USER", "postgres");
+
+    private final String schema = "hishel_starter_" + Long.toHexString(System.nanoTime());
+
+    @BeforeEach
+    void createSchema() {
+        try {
+            execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            String message = "PostgreSQL at " + URL + " is not reachable (" + e.getMessage()
+                    + "); the starter's PostgreSQL test is skipped";
+            if (System.getenv("HISHEL_REQUIRE_POSTGRES") != null) {
+                fail(message.replace("is skipped", "is required here (HISHEL_REQUIRE_POSTGRES)"));
+            }
+            System.err.println("SKIPPED: " + message);
+            Assumptions.abort(message);
+        }
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    @Test
+    void aJdbcUrlGetsAPoolOfItsOwnThatClosesWithTheApplication() throws Exception {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HishelAutoConfiguration.class))
+                .withPropertyValues("hishel.storage.type=jdbc",
+                        "hishel.storage.jdbc.url=" + URL + "?currentSchema=" + schema + "&ApplicationName=" + schema,
+                        "hishel.storage.jdbc.username=" + USER, "hishel.storage.jdbc.pool-size=2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(javax.sql.DataSource.class);
+                    Storage storage = context.getBean(Storage.class);
+                    assertThat(storage).isInstanceOf(JdbcStorage.class);
+                    assertThat(storage.statistics().entries()).isZero();
+                    assertThat(count("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema
+                            + "' AND table_name IN ('hishel_entries', 'hishel_streams', 'hishel_schema_history')"))
+                            .isEqualTo(3);
+                    assertThat(count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + schema + "'"))
+                            .isPositive();
+                });
+        // A closed connection's server process ends a moment after the client lets go.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + schema + "'") == 0);
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL + (URL.contains("?") ? "&" : "?") + "connectTimeout=3",
+                USER, ""); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
