@@ -14,6 +14,7 @@ import io.hishel.storage.StorageOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -115,7 +116,14 @@ public class HishelAutoConfiguration {
         if (!rules.isEmpty()) {
             builder.requestMetadata(rules).exclude(rules);
         }
-        observers.ifAvailable(builder::storageObserver);
+        List<StorageObserver> all = observers.orderedStream().toList();
+        if (!all.isEmpty()) {
+            builder.storageObserver((operation, duration, failed) -> {
+                for (StorageObserver observer : all) {
+                    observer.observe(operation, duration, failed);
+                }
+            });
+        }
         return builder.build();
     }
 

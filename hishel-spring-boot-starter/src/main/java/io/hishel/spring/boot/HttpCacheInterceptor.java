@@ -1,5 +1,6 @@
 package io.hishel.spring.boot;
 
+import io.hishel.http.RequestMetadata;
 import io.hishel.policy.CacheOptions;
 import io.hishel.servlet.RequestAttributes;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,8 +17,8 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Applies {@link HttpCache} annotations: sets the cache header and hishel's request attributes
- * before the handler runs. Each handler method's annotation is read and checked once; a mistake,
+ * Applies {@link HttpCache} annotations before the handler runs: the cache header, the entry's TTL
+ * as an {@code X-Hishel-Ttl} response field, and its tags as the {@code hishel_tags} attribute. Each handler method's annotation is read and checked once; a mistake,
  * such as an unparseable duration, fails the first request to that handler with a message naming
  * the method, and every request after it the same way, so it is found in development.
  */
@@ -40,10 +41,13 @@ final class HttpCacheInterceptor implements HandlerInterceptor {
         if (found.headerValue() != null && !response.containsHeader(found.header())) {
             response.setHeader(found.header(), found.headerValue());
         }
-        if (found.ttl() != null && request.getAttribute(RequestAttributes.TTL) == null) {
-            request.setAttribute(RequestAttributes.TTL, found.ttl());
+        // A response header, because the filter has read the request's attributes by now; it reads
+        // X-Hishel-* response fields when it stores, and removes them before the response leaves.
+        if (found.ttl() != null && !response.containsHeader(RequestMetadata.TTL_HEADER)) {
+            response.setHeader(RequestMetadata.TTL_HEADER, Long.toString(found.ttl().toSeconds()));
         }
-        if (!found.tags().isEmpty() && request.getAttribute(RequestAttributes.TAGS) == null) {
+        // The handler's annotation is the most specific choice: it replaces a rule's tags.
+        if (!found.tags().isEmpty()) {
             request.setAttribute(RequestAttributes.TAGS, found.tags());
         }
         return true;

@@ -204,6 +204,13 @@ class HishelAutoConfigurationTest {
     }
 
     @Test
+    void everyStorageObserverBeanLearnsTheTimings() {
+        runner().withBean("mine", io.hishel.servlet.StorageObserver.class, () -> (operation, duration, failed) -> { })
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(HishelCacheFilter.class)
+                        .getBeans(io.hishel.servlet.StorageObserver.class).hasSize(2));
+    }
+
+    @Test
     void theHealthIndicatorCanBeSwitchedOff() {
         runner().withPropertyValues("management.health.hishel.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(HishelHealthIndicator.class));

@@ -37,7 +37,7 @@ class CachedApplication {
         final AtomicInteger calls = new AtomicInteger();
 
         @GetMapping("/annotated")
-        @HttpCache(maxAge = "60", staleWhileRevalidate = "5m", tags = "annotated")
+        @HttpCache(maxAge = "60", staleWhileRevalidate = "5m", ttl = "5m", tags = "annotated")
         String annotated() {
             return "annotated " + calls.incrementAndGet();
         }

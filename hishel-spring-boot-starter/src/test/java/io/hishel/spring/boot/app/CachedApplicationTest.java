@@ -154,7 +154,10 @@ class CachedApplicationTest {
         HttpResponse<String> report = http.get("/actuator/hishel?size=5");
         assertThat(report.statusCode()).isEqualTo(200);
         assertThat(report.body()).contains("\"hits\":", "\"entries\":", "\"url\":\"http://localhost:" + port + "/annotated\"",
-                "\"status\":200", "\"ttlSeconds\"", "\"ageSeconds\"");
+                "\"status\":200", "\"ageSeconds\"", "\"tags\":[\"annotated\"]");
+        // @HttpCache(ttl = "5m") reached the storage, and the X-Hishel-Ttl field that carried it did not reach the client.
+        assertThat(report.body()).containsPattern("\"ttlSeconds\":(299|300)[,}]");
+        assertThat(http.get("/annotated").headers().firstValue("X-Hishel-Ttl")).isEmpty();
 
         assertThat(http.send(http.request("/actuator/hishel").DELETE().build()).statusCode()).isEqualTo(400);
         HttpResponse<String> byUrl = http.send(http.request("/actuator/hishel?url=http://localhost:" + port
