@@ -35,7 +35,7 @@ async function refresh() {
     const response = await fetch('/demo/decisions', { cache: 'no-store' });
     const data = await response.json();
     for (const counter of ['hits', 'misses', 'revalidations', 'stored']) {
-        document.getElementById(counter).textContent = data[counter];
+        document.getElementById(counter).textContent = data.statistics[counter];
     }
     document.getElementById('policy').textContent = data.policy;
     const body = document.getElementById('decisions');

@@ -4,6 +4,7 @@ import io.hishel.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hishel.PostgresServer;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
 import io.hishel.storage.CacheKey;
@@ -44,7 +45,7 @@ class PostgresStorageBehaviourTest {
 
     @BeforeAll
     static void requirePostgres() {
-        PostgresDatabase.assumeReachable();
+        PostgresServer.assumeReachable();
     }
 
     @AfterEach
@@ -162,7 +163,7 @@ class PostgresStorageBehaviourTest {
     @Test
     void aDatabaseThatGoesAwayGivesErrorsWithinABoundedTime() throws Exception {
         String schema = database.newSchema();
-        URI server = URI.create(PostgresDatabase.URL.substring("jdbc:".length()));
+        URI server = URI.create(PostgresServer.URL.substring("jdbc:".length()));
         TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort());
         String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath();
         JdbcStorage storage = storage(database.pool(url, schema, 2));
@@ -183,8 +184,8 @@ class PostgresStorageBehaviourTest {
         String schema = database.newSchema();
         storage(database.pool(schema, 2)).close(); // migrate once here, so the child measures only the body
 
-        ChildJvm child = ChildJvm.start("32m", LargeBodyRoundTrip.class, "postgresql", PostgresDatabase.URL,
-                PostgresDatabase.USER, schema, Long.toString(100L * 1024 * 1024));
+        ChildJvm child = ChildJvm.start("32m", LargeBodyRoundTrip.class, "postgresql", PostgresServer.URL,
+                PostgresServer.USER, schema, Long.toString(100L * 1024 * 1024));
 
         String written = child.awaitLine("WRITTEN ").substring("WRITTEN ".length());
         assertThat(child.awaitLine("READ ")).startsWith("READ " + written + " " + 100L * 1024 * 1024);

@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.PostgresServer;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageContract;
 import io.hishel.storage.StorageOptions;
@@ -13,7 +14,7 @@ class PostgresStorageTest extends StorageContract {
 
     @BeforeAll
     static void requirePostgres() {
-        PostgresDatabase.assumeReachable();
+        PostgresServer.assumeReachable();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.PostgresServer;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.StorageOptions;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class StorageExamplesTest {
 
     @Test
     void postgresqlSharedByInstances() {
-        PostgresDatabase.assumeReachable();
+        PostgresServer.assumeReachable();
         try (PostgresDatabase database = new PostgresDatabase()) {
             String schema = database.newSchema();
             // tag::postgresql[]

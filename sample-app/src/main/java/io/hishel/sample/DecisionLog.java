@@ -91,13 +91,8 @@ class DecisionLog {
 
         @GetMapping("/demo/decisions")
         Map<String, Object> decisions() {
-            var statistics = cache.statistics();
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("hits", statistics.hits());
-            body.put("misses", statistics.misses());
-            body.put("revalidations", statistics.revalidations());
-            body.put("stored", statistics.stored());
-            body.put("bypassed", statistics.bypassed());
+            body.put("statistics", cache.statistics());
             body.put("policy", cache.policy().getClass().getSimpleName());
             body.put("decisions", log.recent());
             return body;

@@ -8,8 +8,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -75,12 +78,18 @@ class LivePageBrowserTest {
 
         wait.until(ExpectedConditions.textToBe(By.id("hits"), String.valueOf(hits + 1)));
         assertThat(counter("misses")).isEqualTo(misses + 1);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#decisions tr:first-child"), "yes"));
-        String newest = browser.findElement(By.cssSelector("#decisions tr:first-child")).getText();
+        // The page rebuilds the table every second: read the two newest rows in one go, again if it changed under us.
+        String[] rows = wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+            List<WebElement> found = driver.findElements(By.cssSelector("#decisions tr"));
+            if (found.size() < 2 || !found.get(0).getText().contains("yes")) {
+                return null;
+            }
+            return new String[] {found.get(0).getText(), found.get(0).getAttribute("class"), found.get(1).getText()};
+        });
+        String newest = rows[0];
         assertThat(newest).contains("GET /slow", "yes", "fresh", "Hishel; hit");
-        assertThat(browser.findElement(By.cssSelector("#decisions tr:first-child")).getAttribute("class"))
-                .isEqualTo("hit");
-        String older = browser.findElement(By.cssSelector("#decisions tr:nth-child(2)")).getText();
+        assertThat(rows[1]).isEqualTo("hit");
+        String older = rows[2];
         assertThat(older).contains("GET /slow", "no", "stored");
     }
 

@@ -29,6 +29,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -41,9 +42,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * their connection pool to themselves instead of declaring a {@code DataSource} bean, and migrate
  * their tables with their own Flyway history table, whatever {@code spring.flyway.*} says.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(HishelCacheFilter.class)
 @ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -250,9 +249,17 @@ public class HishelAutoConfiguration {
     @ConditionalOnClass(WebMvcConfigurer.class)
     static class HttpCacheAnnotationConfiguration implements WebMvcConfigurer {
 
+        private final HttpCacheInterceptor interceptor = new HttpCacheInterceptor();
+
         @Override
         public void addInterceptors(InterceptorRegistry registry) {
-            registry.addInterceptor(new HttpCacheInterceptor());
+            registry.addInterceptor(interceptor);
+        }
+
+        /** First, so the directives are gone before any exception handler writes its answer. */
+        @Override
+        public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+            resolvers.add(0, interceptor);
         }
     }
 

@@ -14,15 +14,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Applies {@link HttpCache} annotations before the handler runs: the cache header, the entry's TTL
- * as an {@code X-Hishel-Ttl} response field, and its tags as the {@code hishel_tags} attribute. Each handler method's annotation is read and checked once; a mistake,
- * such as an unparseable duration, fails the first request to that handler with a message naming
- * the method, and every request after it the same way, so it is found in development.
+ * as an {@code X-Hishel-Ttl} response field, and its tags as the {@code hishel_tags} attribute.
+ * When the handler fails, it takes them back before an exception handler answers: the directives
+ * describe the handler's answer, and an error page must not be stored and served for a minute
+ * because the page it replaced could be.
+ *
+ * <p>Each handler method's annotation is read and checked once; a mistake, such as an unparseable
+ * duration, fails the first request to that handler with a message naming the method, and every
+ * request after it the same way, so it is found in development.
  */
-final class HttpCacheInterceptor implements HandlerInterceptor {
+final class HttpCacheInterceptor implements HandlerInterceptor, HandlerExceptionResolver {
+
+    /** The directives this interceptor applied to the request, so a failure can take them back. */
+    private static final String APPLIED = HttpCacheInterceptor.class.getName() + ".applied";
 
     private static final Directives NONE = new Directives(null, null, null, List.of());
 
@@ -50,7 +60,26 @@ final class HttpCacheInterceptor implements HandlerInterceptor {
         if (!found.tags().isEmpty()) {
             request.setAttribute(RequestAttributes.TAGS, found.tags());
         }
+        request.setAttribute(APPLIED, found);
         return true;
+    }
+
+    /** Runs first among the resolvers, resolves nothing: it only withdraws what {@link #preHandle} set. */
+    @Override
+    public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
+                                         Exception failure) {
+        if (request.getAttribute(APPLIED) instanceof Directives applied && !response.isCommitted()) {
+            request.removeAttribute(APPLIED);
+            // Only what is still ours: a handler that set its own value before failing keeps it.
+            if (applied.headerValue() != null && applied.headerValue().equals(response.getHeader(applied.header()))) {
+                response.setHeader(applied.header(), null);
+            }
+            response.setHeader(RequestMetadata.TTL_HEADER, null);
+            if (!applied.tags().isEmpty()) {
+                request.removeAttribute(RequestAttributes.TAGS);
+            }
+        }
+        return null;
     }
 
     private static Directives read(HandlerMethod method) {

@@ -24,6 +24,10 @@ import org.springframework.web.util.pattern.PatternParseException;
  */
 final class RouteRules implements HishelCacheFilter.RequestMetadataResolver, Predicate<HttpServletRequest> {
 
+    /** The request's matched rule, or {@link #NO_RULE}: the filter asks twice, once to exclude and once for metadata. */
+    private static final String MATCHED = RouteRules.class.getName() + ".matched";
+    private static final Object NO_RULE = new Object();
+
     private final List<Rule> rules;
 
     private RouteRules(List<Rule> rules) {
@@ -71,6 +75,16 @@ final class RouteRules implements HishelCacheFilter.RequestMetadataResolver, Pre
         if (rules.isEmpty()) {
             return null;
         }
+        Object matched = request.getAttribute(MATCHED);
+        if (matched == null) {
+            Rule rule = firstMatch(request);
+            request.setAttribute(MATCHED, rule == null ? NO_RULE : rule);
+            return rule;
+        }
+        return matched == NO_RULE ? null : (Rule) matched;
+    }
+
+    private Rule firstMatch(HttpServletRequest request) {
         String path = request.getRequestURI();
         String contextPath = request.getContextPath();
         if (!contextPath.isEmpty() && path.startsWith(contextPath)) {

@@ -1,8 +1,8 @@
 package io.hishel.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.hishel.PostgresServer;
 import io.hishel.jdbc.JdbcStorage;
 import io.hishel.storage.Storage;
 import java.sql.Connection;
@@ -11,43 +11,34 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 /**
- * {@code hishel.storage.type=jdbc} with a URL, against the PostgreSQL at 127.0.0.1:5432 (database
+ * {@code hishel.storage.type=jdbc} with a URL, against the {@link PostgresServer} (database
  * {@code test}, trust authentication): hishel opens a pool of its own, migrates its tables with its
  * own history table, and closes the pool with the application. Skipped with a message when no
  * server is reachable, except in CI ({@code HISHEL_REQUIRE_POSTGRES}).
  */
 class PostgresStorageTest {
 
-    private static final String URL = System.getenv().getOrDefault("HISHEL_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final String USER = System.getenv().getOrDefault("HISHEL_POSTGRES_USER", "postgres");
-
     private final String schema = "hishel_starter_" + Long.toHexString(System.nanoTime());
+    private boolean created;
 
     @BeforeEach
-    void createSchema() {
-        try {
-            execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            String message = "PostgreSQL at " + URL + " is not reachable (" + e.getMessage()
-                    + "); the starter's PostgreSQL test is skipped";
-            if (System.getenv("HISHEL_REQUIRE_POSTGRES") != null) {
-                fail(message.replace("is skipped", "is required here (HISHEL_REQUIRE_POSTGRES)"));
-            }
-            System.err.println("SKIPPED: " + message);
-            Assumptions.abort(message);
-        }
+    void createSchema() throws SQLException {
+        PostgresServer.assumeReachable();
+        execute("CREATE SCHEMA " + schema);
+        created = true;
     }
 
     @AfterEach
     void dropSchema() throws SQLException {
-        execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        if (created) {
+            execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
     }
 
     @Test
@@ -55,8 +46,8 @@ class PostgresStorageTest {
         new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(HishelAutoConfiguration.class))
                 .withPropertyValues("hishel.storage.type=jdbc",
-                        "hishel.storage.jdbc.url=" + URL + "?currentSchema=" + schema + "&ApplicationName=" + schema,
-                        "hishel.storage.jdbc.username=" + USER, "hishel.storage.jdbc.pool-size=2")
+                        "hishel.storage.jdbc.url=" + PostgresServer.URL + "?currentSchema=" + schema + "&ApplicationName=" + schema,
+                        "hishel.storage.jdbc.username=" + PostgresServer.USER, "hishel.storage.jdbc.pool-size=2")
                 .run(context -> {
                     assertThat(context).hasNotFailed().doesNotHaveBean(javax.sql.DataSource.class);
                     Storage storage = context.getBean(Storage.class);
@@ -74,7 +65,7 @@ class PostgresStorageTest {
     }
 
     private static long count(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = DriverManager.getConnection(PostgresServer.URL, PostgresServer.USER, "");
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
@@ -83,8 +74,8 @@ class PostgresStorageTest {
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL + (URL.contains("?") ? "&" : "?") + "connectTimeout=3",
-                USER, ""); Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(PostgresServer.URL, PostgresServer.USER, "");
+             Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -34,7 +34,9 @@ public class HishelMetrics implements MeterBinder, StorageObserver {
     static final Duration STATISTICS_MAX_AGE = Duration.ofSeconds(10);
 
     private final ObjectProvider<HishelCacheFilter> filter;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    // Two maps rather than one keyed by operation and outcome, so a storage call allocates no key.
+    private final Map<String, Timer> successes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> failures = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private volatile Snapshot snapshot = new Snapshot(new StorageStatistics(0, 0), Long.MIN_VALUE);
 
@@ -70,11 +72,15 @@ public class HishelMetrics implements MeterBinder, StorageObserver {
         if (current == null) {
             return;
         }
-        String outcome = failed ? "failure" : "success";
-        timers.computeIfAbsent(operation + '\u0000' + outcome, key -> Timer.builder("hishel.storage.operations")
-                .description("Storage calls made by the cache filter")
-                .tag("operation", operation).tag("outcome", outcome)
-                .register(current)).record(duration);
+        Map<String, Timer> timers = failed ? failures : successes;
+        Timer timer = timers.get(operation);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(operation, name -> Timer.builder("hishel.storage.operations")
+                    .description("Storage calls made by the cache filter")
+                    .tag("operation", name).tag("outcome", failed ? "failure" : "success")
+                    .register(current));
+        }
+        timer.record(duration);
     }
 
     private void requests(MeterRegistry registry, String outcome, ToLongFunction<CacheStatistics> count) {

@@ -103,6 +103,17 @@ class CachedApplication {
             };
         }
 
+        @GetMapping("/failing")
+        @HttpCache(maxAge = "60", ttl = "5m", tags = "failing")
+        String failing() {
+            throw new IllegalStateException("failure " + calls.incrementAndGet());
+        }
+
+        @org.springframework.web.bind.annotation.ExceptionHandler(IllegalStateException.class)
+        org.springframework.http.ResponseEntity<String> failed(IllegalStateException failure) {
+            return org.springframework.http.ResponseEntity.internalServerError().body(failure.getMessage());
+        }
+
         @GetMapping("/deferred-timeout")
         @HttpCache(maxAge = "60")
         DeferredResult<String> deferredTimeout() {

@@ -80,6 +80,18 @@ class CachedApplicationTest {
     }
 
     @Test
+    void anExceptionHandlersAnswerDoesNotInheritTheFailedHandlersDirectives() throws Exception {
+        HttpResponse<String> first = http.get("/failing");
+        HttpResponse<String> second = http.get("/failing");
+
+        assertThat(first.statusCode()).isEqualTo(500);
+        assertThat(first.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(first.headers().firstValue("X-Hishel-Stored")).hasValue("false");
+        assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
+        assertThat(second.body()).isNotEqualTo(first.body());
+    }
+
+    @Test
     void aPrivateAnswerIsNeverShared() throws Exception {
         HttpResponse<String> first = http.get("/private");
         HttpResponse<String> second = http.get("/private");
