@@ -48,6 +48,18 @@ public final class CacheControl {
      */
     private static final String MALFORMED = "";
 
+    /**
+     * Recently parsed one-line values, by hash. Every hit reads the stored response's
+     * {@code Cache-Control}, and a hot entry's is the same text every time: this makes that a
+     * lookup instead of a parse. Parsed values are immutable, so racing threads at worst parse
+     * the same text twice.
+     */
+    private static final Parsed[] RECENT = new Parsed[256];
+    private static final int LONGEST_MEMOISED = 256;
+
+    private record Parsed(String line, CacheControl value) {
+    }
+
     /** Directive name → argument, or {@code null} when the directive has no argument. */
     private final Map<String, String> directives;
 
@@ -72,6 +84,21 @@ public final class CacheControl {
      * @return the directives
      */
     public static CacheControl parse(List<String> fieldLines) {
+        if (fieldLines.size() == 1 && fieldLines.get(0).length() <= LONGEST_MEMOISED) {
+            String line = fieldLines.get(0);
+            int slot = line.hashCode() & (RECENT.length - 1);
+            Parsed recent = RECENT[slot];
+            if (recent != null && recent.line().equals(line)) {
+                return recent.value();
+            }
+            CacheControl value = parseLines(fieldLines);
+            RECENT[slot] = new Parsed(line, value);
+            return value;
+        }
+        return parseLines(fieldLines);
+    }
+
+    private static CacheControl parseLines(List<String> fieldLines) {
         Map<String, String> directives = new LinkedHashMap<>();
         for (String line : fieldLines) {
             parseLine(line, directives);

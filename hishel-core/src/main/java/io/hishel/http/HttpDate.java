@@ -33,6 +33,18 @@ public final class HttpDate {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
     };
     private static final Instant LATEST_FORMATTABLE = Instant.parse("9999-12-31T23:59:59Z");
+    /** The length of every IMF-fixdate, and of no date in the other two formats. */
+    private static final int IMF_FIXDATE_LENGTH = 29;
+    /**
+     * Recently parsed IMF-fixdates, by hash. A hit reads a stored response's {@code Date} to
+     * compute its age, and a hot entry's date is the same text every time: this makes that a
+     * lookup instead of a parse. Slots are replaced, never cleared; records are immutable, so
+     * racing threads at worst parse the same date twice.
+     */
+    private static final Parsed[] RECENT = new Parsed[256];
+
+    private record Parsed(String text, Optional<Instant> instant) {
+    }
 
     private HttpDate() {
     }
@@ -44,7 +56,18 @@ public final class HttpDate {
      * @return the instant, or empty if the text is not a valid HTTP-date
      */
     public static Optional<Instant> parse(String text) {
-        return parse(text, Clock.systemUTC());
+        if (!isImfFixdateShaped(text)) {
+            // Possibly a two-digit year, read relative to now: the answer may change, not memoised.
+            return parse(text, Clock.systemUTC());
+        }
+        int slot = text.hashCode() & (RECENT.length - 1);
+        Parsed recent = RECENT[slot];
+        if (recent != null && recent.text().equals(text)) {
+            return recent.instant();
+        }
+        Optional<Instant> instant = parse(text, Clock.systemUTC());
+        RECENT[slot] = new Parsed(text, instant);
+        return instant;
     }
 
     /**
@@ -73,6 +96,20 @@ public final class HttpDate {
             return toInstant(tokens.get(4), tokens.get(1), tokens.get(2), tokens.get(3), clock);
         }
         return Optional.empty();
+    }
+
+    /** "Sun, 06 Nov 1994 08:49:37 GMT": a four-digit year, so the answer never depends on the clock. */
+    private static boolean isImfFixdateShaped(String text) {
+        if (text == null || text.length() != IMF_FIXDATE_LENGTH || text.charAt(3) != ',' || text.charAt(11) != ' '
+                || text.charAt(16) != ' ' || text.charAt(19) != ':' || text.charAt(22) != ':') {
+            return false;
+        }
+        for (int i = 12; i < 16; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -26,11 +26,21 @@ final class Selection {
 
     /** Stored responses for the same target URI whose method allows them to answer this request. */
     static List<Entry> sameResource(Request request, List<Entry> entries) {
-        String url = CacheKey.normalizeUrl(request.url());
+        String url = null;
         List<Entry> same = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
-            if (methodAllows(entry.request().method(), request.method())
-                    && CacheKey.normalizeUrl(entry.request().url()).equals(url)) {
+            if (!methodAllows(entry.request().method(), request.method())) {
+                continue;
+            }
+            // The same text is the same URI; only different spellings need normalising to compare.
+            if (entry.request().url().toString().equals(request.url().toString())) {
+                same.add(entry);
+                continue;
+            }
+            if (url == null) {
+                url = CacheKey.normalizeUrl(request.url());
+            }
+            if (CacheKey.normalizeUrl(entry.request().url()).equals(url)) {
                 same.add(entry);
             }
         }

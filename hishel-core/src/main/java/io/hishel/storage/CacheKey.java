@@ -68,7 +68,7 @@ public record CacheKey(String value) {
      */
     public static String normalizeUrl(URI url) {
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-        StringBuilder text = new StringBuilder(64).append(scheme).append("://")
+        StringBuilder text = new StringBuilder(128).append(scheme).append("://")
                 .append(url.getHost().toLowerCase(Locale.ROOT));
         int port = url.getPort();
         if (port >= 0 && !(port == 80 && scheme.equals("http")) && !(port == 443 && scheme.equals("https"))) {

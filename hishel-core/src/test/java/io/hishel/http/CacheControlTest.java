@@ -266,4 +266,17 @@ class CacheControlTest {
 
         assertThat(directives.names()).containsExactly("max-age", "must-revalidate");
     }
+
+    @Test
+    void valuesParsedAgainGiveTheSameDirectivesWhateverElseWasParsed() {
+        // Recently parsed one-line values are kept in a small table by hash: thousands of values
+        // share its slots, and each must still read as itself, the first time and every time after.
+        for (int pass = 0; pass < 2; pass++) {
+            for (int seconds = 0; seconds < 5000; seconds++) {
+                CacheControl parsed = CacheControl.parse(List.of("public, max-age=" + seconds));
+                assertThat(parsed.maxAge()).hasValue(seconds);
+                assertThat(parsed.has("public")).isTrue();
+            }
+        }
+    }
 }

@@ -97,4 +97,20 @@ class HttpDateTest {
             assertThatNoException().isThrownBy(() -> HttpDate.parse(value.toString()));
         }
     }
+
+    @Test
+    void datesParsedAgainGiveTheSameInstantsWhateverElseWasParsed() {
+        // Recently parsed dates are kept in a small table by hash: thousands of dates share its
+        // slots, and each must still read as itself, the first time and every time after.
+        Random random = new Random(7);
+        Instant[] instants = new Instant[5000];
+        for (int i = 0; i < instants.length; i++) {
+            instants[i] = Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE));
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (Instant instant : instants) {
+                assertThat(HttpDate.parse(HttpDate.format(instant))).hasValue(instant);
+            }
+        }
+    }
 }

@@ -130,6 +130,12 @@ public final class HishelCacheFilter implements Filter {
     private final boolean needsResponseBody;
     private final List<String> keyedFields;
 
+    /**
+     * Recently parsed request URLs, by hash: popular URLs repeat, and parsing one was the
+     * largest single cost of a hit. Slots are replaced, never cleared; the records are
+     * immutable, so racing threads at worst parse the same URL twice.
+     */
+    private final ParsedUrl[] recentUrls = new ParsedUrl[1024];
     private final LongAdder hits = new LongAdder();
     private final LongAdder revalidations = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -257,6 +263,9 @@ public final class HishelCacheFilter implements Filter {
         Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         set.addAll(names);
         return Collections.unmodifiableSet(set);
+    }
+
+    private record ParsedUrl(String text, Optional<URI> uri) {
     }
 
     /** The facts of one exchange, collected as it goes; frozen into a {@link CacheOutcome}. */
@@ -691,7 +700,7 @@ public final class HishelCacheFilter implements Filter {
                     return false;
                 }
                 describe.run();
-                sendHead(head.withHeaders(head.headers().with("Content-Length", Long.toString(body.size()))));
+                sendHead(head, body.size());
                 ServletOutputStream out = response.getOutputStream();
                 out.write(buffer, 0, first);
                 int n;
@@ -777,6 +786,14 @@ public final class HishelCacheFilter implements Filter {
 
         /** Writes status and header fields: the cache's internal fields removed, its outcome added. */
         private void sendHead(Response head) {
+            sendHead(head, -1);
+        }
+
+        /**
+         * @param contentLength the body's length as the storage knows it, which replaces the stored
+         *                      field; -1 to send the stored field as it is
+         */
+        private void sendHead(Response head, long contentLength) {
             response.setStatus(head.status());
             for (Headers.Field field : head.headers()) {
                 String name = field.name();
@@ -786,6 +803,9 @@ public final class HishelCacheFilter implements Filter {
                 if (name.equalsIgnoreCase("Content-Type")) {
                     response.setContentType(field.value());
                 } else if (name.equalsIgnoreCase("Content-Length")) {
+                    if (contentLength >= 0) {
+                        continue;
+                    }
                     try {
                         response.setContentLengthLong(Long.parseLong(field.value().trim()));
                     } catch (NumberFormatException invalid) {
@@ -794,6 +814,9 @@ public final class HishelCacheFilter implements Filter {
                 } else {
                     response.addHeader(name, field.value());
                 }
+            }
+            if (contentLength >= 0) {
+                response.setContentLengthLong(contentLength);
             }
             writeOutcomeFields(response);
         }
@@ -830,8 +853,19 @@ public final class HishelCacheFilter implements Filter {
             if (query != null) {
                 url.append('?').append(query);
             }
+            String text = url.toString();
+            int slot = text.hashCode() & (recentUrls.length - 1);
+            ParsedUrl recent = recentUrls[slot];
+            if (recent == null || !recent.text().equals(text)) {
+                recent = new ParsedUrl(text, parseUrl(text));
+                recentUrls[slot] = recent;
+            }
+            return recent.uri();
+        }
+
+        private static Optional<URI> parseUrl(String text) {
             try {
-                URI uri = new URI(url.toString());
+                URI uri = new URI(text);
                 return uri.getHost() == null ? Optional.empty() : Optional.of(uri);
             } catch (java.net.URISyntaxException e) {
                 return Optional.empty();
