@@ -43,4 +43,19 @@ class MemoryStorageTest extends StorageContract {
 
         assertThat(storage.entries(entry.key())).isEmpty();
     }
+
+    @Test
+    void theBoundCountsWhatAnEntryHoldsBeyondItsBody() {
+        long bound = 1 << 20;
+        Storage storage = storage(options().maxBytes(bound).build());
+
+        for (int i = 0; i < 1000; i++) {
+            put(storage, entry("https://example.com/items/" + i), bytes(1024, i));
+        }
+
+        // Each 1 KiB entry holds well over 600 bytes of metadata on the heap; counting only its
+        // body plus a flat 512 bytes let 682 of them into a 1 MiB bound.
+        long entries = storage.statistics().entries();
+        assertThat(entries).isLessThanOrEqualTo(bound / (1024 + 600)).isGreaterThan(bound / (1024 + 2048));
+    }
 }
