@@ -26,6 +26,8 @@ final class BreakableStorage implements Storage {
     /** Bodies are gone (evicted between the lookup and the read). */
     volatile boolean bodiesGone;
     final AtomicInteger calls = new AtomicInteger();
+    /** Body writes refused while {@link #writesBroken}. */
+    final AtomicInteger refusedWrites = new AtomicInteger();
 
     BreakableStorage(Storage delegate) {
         this.delegate = delegate;
@@ -52,6 +54,7 @@ final class BreakableStorage implements Storage {
             @Override
             public void write(byte[] bytes, int offset, int length) {
                 if (writesBroken) {
+                    refusedWrites.incrementAndGet();
                     writer.abort();
                     throw new StorageException("disk full (broken by the test)");
                 }
