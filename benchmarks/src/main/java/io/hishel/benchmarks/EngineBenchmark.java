@@ -54,7 +54,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       which answers {@link NeedToBeUpdated}.</li>
  *   <li>{@link #cacheKey}: {@code CacheKey.of(request)} for a GET with a query.</li>
  *   <li>{@link #parseCacheControl} and {@link #parseRequestCacheControl}: {@code CacheControl.parse}
- *       of a typical response value and a typical request value.</li>
+ *       of a typical response value and a typical request value, repeated (as a hot entry's is);
+ *       {@link #parseNewCacheControl}: values not seen lately.</li>
  * </ul>
  *
  * <p>Everything runs with {@link SpecificationPolicy} and the default options (a shared cache)
@@ -95,6 +96,16 @@ public class EngineBenchmark {
             "public, max-age=3600, s-maxage=600, stale-while-revalidate=30, must-revalidate";
 
     static final String REQUEST_CACHE_CONTROL = "max-age=0";
+
+    private static final String[] NEW_CACHE_CONTROL = new String[4096];
+
+    static {
+        for (int i = 0; i < NEW_CACHE_CONTROL.length; i++) {
+            NEW_CACHE_CONTROL[i] = "public, max-age=" + (3600 + i) + ", s-maxage=600, stale-while-revalidate=30, must-revalidate";
+        }
+    }
+
+    private int nextNew;
 
     static final int BODY_SIZE = 1024;
 
@@ -244,6 +255,20 @@ public class EngineBenchmark {
     @Benchmark
     public CacheControl parseCacheControl() {
         return CacheControl.parse(RESPONSE_CACHE_CONTROL);
+    }
+
+    /**
+     * Parsing a response's {@code Cache-Control} not seen lately: 4096 values of the same shape
+     * in turn, so the table of recent values ({@code CacheControl}, 256 slots) answers none of
+     * them and each is parsed. {@link #parseCacheControl} repeats one value, which the table answers.
+     *
+     * @return the directives
+     */
+    @Benchmark
+    public CacheControl parseNewCacheControl() {
+        String value = NEW_CACHE_CONTROL[nextNew];
+        nextNew = (nextNew + 1) & (NEW_CACHE_CONTROL.length - 1);
+        return CacheControl.parse(value);
     }
 
     /**
