@@ -1,5 +1,6 @@
 package io.hishel.benchmarks;
 
+import io.hishel.policy.CacheOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -184,7 +185,7 @@ public final class LoadBenchmark {
         System.out.println(machine.summary());
         List<Result> results;
         try (Server server = Server.start(options, List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"),
-                io.hishel.policy.CacheOptions.defaults().maxEntrySize(), options.jfr ? options.out.resolve("server.jfr") : null)) {
+                CacheOptions.defaults().maxEntrySize(), options.jfr ? options.out.resolve("server.jfr") : null)) {
             results = measure(server);
         }
         String table = Report.table(results);
