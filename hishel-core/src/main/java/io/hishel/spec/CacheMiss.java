@@ -38,7 +38,7 @@ import java.util.Optional;
  */
 public record CacheMiss(Request request, List<Entry> candidates, boolean passThrough, Reason reason,
                         Instant requestTime, CachePolicy policy, Clock clock)
-        implements Idle.Next, NeedRevalidation.Next {
+        implements Idle.Next {
 
     /** What {@link #next} may lead to. */
     public sealed interface Next extends CacheState permits StorageDecision, InvalidateEntries, FromCache {

@@ -6,7 +6,8 @@ package io.hishel.spec;
  * <pre>
  * Idle ──► FromCache                       serve the stored response
  *      ──► NeedRevalidation ──► NeedToBeUpdated | StoreAndUse | CouldNotBeStored
- *                           ──► FromCache (stale-if-error) | CacheMiss (304 selected nothing)
+ *                           ──► FromCache (stale-if-error, or a 304 that selected nothing)
+ *                           ──► GatewayTimeout (a 304 selected nothing that may not be served stale)
  *      ──► CacheMiss ──► StoreAndUse | CouldNotBeStored | InvalidateEntries | FromCache (stale-if-error)
  *      ──► GatewayTimeout                  only-if-cached and nothing usable
  * </pre>

@@ -5,13 +5,14 @@ import io.hishel.http.Response;
 import java.util.Objects;
 
 /**
- * The client sent {@code only-if-cached} and nothing stored can answer it (RFC 9111 §5.2.1.7):
- * answer {@link #response()} without calling the application.
+ * The cache answers 504 without calling the application: the client sent {@code only-if-cached}
+ * and nothing stored can answer it (RFC 9111 §5.2.1.7), or a validation was answered by a 304
+ * that selected no stored response and the stored one must not be served stale (§4.2.4, §4.3.4).
  *
  * @param request the client's request
  * @param reason  why the cache answers 504
  */
-public record GatewayTimeout(Request request, Reason reason) implements Idle.Next {
+public record GatewayTimeout(Request request, Reason reason) implements Idle.Next, NeedRevalidation.Next {
 
     /**
      * Checks the components.

@@ -31,7 +31,7 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
 
     /** What {@link #next} may lead to. */
     public sealed interface Next extends CacheState
-            permits NeedToBeUpdated, StorageDecision, CacheMiss, FromCache {
+            permits NeedToBeUpdated, StorageDecision, FromCache, GatewayTimeout {
         /**
          * Why this state was chosen.
          *
@@ -79,10 +79,16 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
      * Handles the application's answer (§4.3.3).
      *
      * @param response the status and headers (and the body, if a response filter needs it)
+     * <p>The application is asked once per client request, never again: where RFC 9111 would have
+     * a cache repeat the request without conditions — a 304 that selects no stored response
+     * (§4.3.4) — the newest candidate is served as it is, stale, or, if it must not be served stale,
+     * the answer is a 504 (§4.2.4, as for a disconnected cache).
+     *
      * @return {@link NeedToBeUpdated} after a 304 that selects stored responses (§4.3.4) or a
-     *         matching HEAD (§4.3.5); {@link CacheMiss} after a 304 that selects none, to ask again
-     *         unconditionally; {@link FromCache} when a 5xx gives way to a stale response; otherwise
-     *         {@link StoreAndUse} or {@link CouldNotBeStored} for the full response
+     *         matching HEAD (§4.3.5); {@link FromCache} when a 5xx gives way to a stale response or a
+     *         304 selects nothing; {@link GatewayTimeout} when a 304 selects nothing and the stored
+     *         response must not be served stale; otherwise {@link StoreAndUse} or
+     *         {@link CouldNotBeStored} for the full response
      */
     public Next next(Response response) {
         Instant now = clock.instant();
@@ -121,9 +127,27 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
     private Next freshen(Response notModified, Instant now) {
         List<Entry> selected = Validation.selectForUpdate(candidates, notModified);
         if (selected.isEmpty()) {
-            return new CacheMiss(request, candidates, false, Reason.VALIDATION_SELECTED_NOTHING, now, policy, clock);
+            return unconfirmed(now);
         }
         return update(selected, notModified, now, Reason.REVALIDATED);
+    }
+
+    /**
+     * A 304 that selects nothing must not update any stored response (§4.3.4); RFC 9111 would have
+     * the cache ask again without conditions. Asking the application twice for one client request
+     * does its work (and its side effects) twice, so the newest candidate is served unchanged, as
+     * a stale response — or, where it must not be served stale (§4.2.4), the cache answers 504
+     * as a disconnected one would.
+     */
+    private Next unconfirmed(Instant now) {
+        CacheOptions options = policy.options();
+        Entry newest = Selection.newestFirst(candidates).get(0);
+        ResponseDirectives directives = ResponseDirectives.of(newest.response().headers(), options);
+        if (directives.forbidsStale(options)) {
+            return new GatewayTimeout(request, Reason.VALIDATION_SELECTED_NOTHING);
+        }
+        Freshness freshness = Freshness.of(newest, directives, options, now);
+        return FromCache.of(request, newest, freshness, false, Reason.VALIDATION_SELECTED_NOTHING, policy, clock);
     }
 
     /** §4.3.5: a 200 to HEAD updates the stored GET responses it matches; the others are stale. */

@@ -74,9 +74,12 @@ public enum Reason {
     RESPONSE_NO_CACHE("stored response has no-cache and must be validated", "RFC 9111 §5.2.2.4", "stale"),
     /** The stored response is stale and nothing allows serving it stale. */
     STALE("stored response is stale", "RFC 9111 §4.2", "stale"),
-    /** A 304 identified none of the stored responses, so the request is sent again unconditionally. */
-    VALIDATION_SELECTED_NOTHING("the 304 (Not Modified) identified no stored response", "RFC 9111 §4.3.4",
-            "stale"),
+    /**
+     * A 304 identified none of the stored responses: none is updated, and rather than asking the
+     * application a second time the newest is served stale (or a 504 sent if it must not be).
+     */
+    VALIDATION_SELECTED_NOTHING("the 304 (Not Modified) identified no stored response; the newest is served "
+            + "unchanged rather than asking the application again", "RFC 9111 §4.3.4", "stale"),
 
     // Not sent anywhere.
 

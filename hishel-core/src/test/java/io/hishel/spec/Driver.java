@@ -143,8 +143,8 @@ final class Driver {
         if (next instanceof StorageDecision decision) {
             return stored(decision, validation.request(), response);
         }
-        if (next instanceof CacheMiss again) {
-            return forward(again);
+        if (next instanceof GatewayTimeout timeout) {
+            return new Outcome(timeout, timeout.response(), Body.EMPTY);
         }
         return served((FromCache) next);
     }

@@ -49,21 +49,62 @@ class FresheningTest {
     }
 
     @Test
-    void aStrongValidatorThatMatchesNothingUpdatesNothingAndAsksAgain() {
+    void aStrongValidatorThatMatchesNothingUpdatesNothingAndServesTheStoredResponseStaleInsteadOfAskingAgain() {
         Entry a = stored(10, "ETag", "\"a\"");
 
         NeedRevalidation.Next next = answer(Response.of(304, "ETag", "\"z\""), a);
 
-        assertThat(next).isInstanceOf(CacheMiss.class);
+        // Asking again would call the application twice for one client request.
+        FromCache stale = (FromCache) next;
+        assertThat(stale.reason()).isEqualTo(Reason.VALIDATION_SELECTED_NOTHING);
+        assertThat(stale.entry()).isEqualTo(a);
+        assertThat(stale.freshness().isFresh()).isFalse();
+        assertThat(stale.response().headers().firstValue("Age")).hasValue("10");
+    }
+
+    @Test
+    @Rfc("RFC 9111 §4.2.4")
+    void aValidationThatSelectsNothingForAResponseThatMustNotBeServedStaleIsAGatewayTimeout() {
+        Entry plain = stored(10, "ETag", "\"a\"");
+        Entry a = new Entry(plain.id(), plain.key(), plain.request(), plain.response().withHeaders(
+                plain.response().headers().with("Cache-Control", "max-age=0, must-revalidate")),
+                plain.requestTime(), plain.responseTime());
+
+        NeedRevalidation.Next next = answer(Response.of(304, "ETag", "\"z\""), a);
+
+        assertThat(next).isInstanceOf(GatewayTimeout.class);
+        assertThat(((GatewayTimeout) next).response().status()).isEqualTo(504);
         assertThat(next.reason()).isEqualTo(Reason.VALIDATION_SELECTED_NOTHING);
-        assertThat(((CacheMiss) next).forwardRequest().headers().contains("If-None-Match")).isFalse();
     }
 
     @Test
     void aWeakStoredTagIsNotSelectedByAStrongOne() {
         NeedRevalidation.Next next = answer(Response.of(304, "ETag", "\"a\""), stored(10, "ETag", "W/\"a\""));
 
-        assertThat(next).isInstanceOf(CacheMiss.class);
+        assertThat(next).isInstanceOf(FromCache.class);
+        assertThat(next.reason()).isEqualTo(Reason.VALIDATION_SELECTED_NOTHING);
+    }
+
+    @Test
+    void a304WithoutValidatorsFreshensTheOneStoredResponseTheConditionalRequestWasBuiltFrom() {
+        Entry a = stored(10, "ETag", "\"a\"", "Last-Modified", MONDAY);
+
+        NeedToBeUpdated updated = (NeedToBeUpdated) answer(Response.of(304, "Cache-Control", "max-age=60"), a);
+
+        assertThat(updated.updatedEntries()).extracting(Entry::id).containsExactly(a.id());
+        assertThat(updated.entry().response().headers().firstValue("Cache-Control")).hasValue("max-age=60");
+        assertThat(updated.entry().response().headers().firstValue("ETag")).hasValue("\"a\"");
+    }
+
+    @Test
+    void a304WithoutValidatorsToAValidationOfSeveralStoredResponsesUpdatesNoneOfThem() {
+        Entry a = stored(10, "ETag", "\"a\"");
+        Entry b = stored(20, "ETag", "\"b\"");
+
+        NeedRevalidation.Next next = answer(Response.of(304), a, b);
+
+        assertThat(next).isInstanceOf(FromCache.class);
+        assertThat(((FromCache) next).entry()).isEqualTo(a);
     }
 
     @Test
@@ -95,7 +136,6 @@ class FresheningTest {
                 cache.clock.instant(), cache.policy(), cache.clock);
 
         assertThat(validation.next(Response.of(304))).isInstanceOf(NeedToBeUpdated.class);
-        assertThat(answer(Response.of(304), stored(10, "ETag", "\"a\""))).isInstanceOf(CacheMiss.class);
     }
 
     @Test

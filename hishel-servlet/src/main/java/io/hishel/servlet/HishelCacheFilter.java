@@ -418,17 +418,11 @@ public final class HishelCacheFilter implements Filter {
         private boolean revalidate(NeedRevalidation validation, Collapser.Flight flight)
                 throws IOException, ServletException {
             outcome.forwarded(validation.reason());
-            CacheMiss[] retry = new CacheMiss[1];
             CapturingResponse capture = new CapturingResponse(response,
                     (c, appResponse, body, kind) -> afterValidation(validation, c, appResponse, body, kind, flight,
-                            true, retry),
+                            true),
                     captureLimit());
-            boolean async = callApplication(validation.conditionalRequest().headers(), capture, validation::onFailure);
-            if (retry[0] != null && !async) {
-                // The 304 matched nothing stored; ask again without conditions (RFC 9111 §4.3.4).
-                return miss(retry[0], flight);
-            }
-            return async;
+            return callApplication(validation.conditionalRequest().headers(), capture, validation::onFailure);
         }
 
         /** Unsafe method: the application answers; a non-error response invalidates (§4.4). */
@@ -519,7 +513,7 @@ public final class HishelCacheFilter implements Filter {
 
         private Destination afterValidation(NeedRevalidation validation, CapturingResponse capture,
                                             Response appResponse, byte[] body, Commit kind, Collapser.Flight flight,
-                                            boolean toClient, CacheMiss[] retry) throws IOException {
+                                            boolean toClient) throws IOException {
             Response app = withoutMetadata(appResponse, body);
             NeedRevalidation withMetadata = new NeedRevalidation(
                     validation.request().withMetadata(responseMetadata(appResponse)), validation.candidates(),
@@ -544,16 +538,28 @@ public final class HishelCacheFilter implements Filter {
                     outcome.reason(update.reason());
                     outcome.ttl = ttlOf(update.entry());
                 });
-                if (served) {
-                    return Destination.NOWHERE;
+                if (!served) {
+                    storedBodyUnavailable();
                 }
-                retry[0] = new CacheMiss(core, List.of(), false, Reason.NO_STORED_RESPONSE, clock.instant(), policy,
-                        clock);
                 return Destination.NOWHERE;
             }
-            if (next instanceof CacheMiss again) {
+            if (next instanceof GatewayTimeout timeout) {
+                if (flight != null) {
+                    flight.abandon();
+                }
                 if (toClient) {
-                    retry[0] = again;
+                    outcome.detail = timeout.reason().token();
+                    sendHead(timeout.response());
+                }
+                return Destination.NOWHERE;
+            }
+            if (next instanceof FromCache stale && stale.reason() == Reason.VALIDATION_SELECTED_NOTHING) {
+                if (flight != null) {
+                    flight.abandon();
+                }
+                // The application's 304 is no answer for the client: it sent no conditionals of its own.
+                if (toClient && !serve(stale, stale.response())) {
+                    storedBodyUnavailable();
                 }
                 return Destination.NOWHERE;
             }
@@ -763,10 +769,9 @@ public final class HishelCacheFilter implements Filter {
         }
 
         private void refreshInBackground(NeedRevalidation validation, Collapser.Flight flight) {
-            CacheMiss[] retry = new CacheMiss[1];
             CapturingResponse capture = new CapturingResponse(response,
                     (c, appResponse, body, kind) -> afterValidation(validation, c, appResponse, body, kind, flight,
-                            false, retry),
+                            false),
                     captureLimit());
             try {
                 chain.doFilter(new ForwardedRequest(request, validation.conditionalRequest().headers(), readBody),
@@ -780,6 +785,21 @@ public final class HishelCacheFilter implements Filter {
                 capture.abandon();
                 LOG.warn("Refreshing the stale response for {} failed; it stays stored", core.url(), e);
             }
+        }
+
+        /**
+         * The application has answered a validation, but the stored body it confirmed cannot be
+         * read. Asking the application again would call it twice for one request; the client is
+         * told to retry instead.
+         */
+        private void storedBodyUnavailable() {
+            outcome.fromCache = false;
+            outcome.detail = "stored-body-unavailable";
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader("Retry-After", "1");
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentLength(0);
+            writeOutcomeFields(response);
         }
 
         // What the client receives.
