@@ -30,7 +30,8 @@ import java.util.OptionalInt;
  * @param detail        why, as a token: a {@link io.hishel.spec.Reason#token() Reason token} such
  *                      as {@code fresh}, {@code private-in-shared-cache} or {@code stored}, or one
  *                      of the filter's own ({@code storage-unavailable}, {@code uri-not-usable},
- *                      {@code request-body-too-large}, {@code body-written-by-container})
+ *                      {@code request-body-too-large}, {@code body-written-by-container},
+ *                      {@code application-failed}, {@code stored-body-unavailable})
  */
 public record CacheOutcome(boolean fromCache, boolean revalidated, boolean stored, boolean specIgnored,
                            boolean collapsed, String forward, int forwardStatus, Duration ttl, String detail) {

@@ -442,7 +442,7 @@ public final class HishelCacheFilter implements Filter {
             outcome.detail = detail;
             writeOutcomeFields(response);
             chain.doFilter(readBody == null ? request : new ForwardedRequest(request, core.headers(), readBody),
-                    new InternalFieldsRemoved(response));
+                    new InternalFieldsRemoved(request, response));
         }
 
         /**
@@ -471,6 +471,12 @@ public final class HishelCacheFilter implements Filter {
                     }
                 }
                 capture.abandon();
+                if (!response.isCommitted()) {
+                    // The container answers with its error page, which carries the outcome like any other answer.
+                    outcome.forwardStatus = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+                    outcome.detail = "application-failed";
+                    writeOutcomeFields(response);
+                }
                 throw failure;
             }
             if (request.isAsyncStarted()) {
@@ -485,7 +491,7 @@ public final class HishelCacheFilter implements Filter {
 
         private Destination afterMiss(CacheMiss miss, CapturingResponse capture, Response appResponse, byte[] body,
                                       Commit kind, Collapser.Flight flight, boolean toClient) throws IOException {
-            Response app = withoutMetadata(appResponse, body);
+            Response app = asAnswered(appResponse, body);
             CacheMiss withMetadata = new CacheMiss(miss.request().withMetadata(responseMetadata(appResponse)),
                     miss.candidates(), miss.passThrough(), miss.reason(), miss.requestTime(), policy, clock);
             outcome.forwardStatus = app.status();
@@ -514,7 +520,7 @@ public final class HishelCacheFilter implements Filter {
         private Destination afterValidation(NeedRevalidation validation, CapturingResponse capture,
                                             Response appResponse, byte[] body, Commit kind, Collapser.Flight flight,
                                             boolean toClient) throws IOException {
-            Response app = withoutMetadata(appResponse, body);
+            Response app = asAnswered(appResponse, body);
             NeedRevalidation withMetadata = new NeedRevalidation(
                     validation.request().withMetadata(responseMetadata(appResponse)), validation.candidates(),
                     validation.reason(), validation.requestTime(), policy, clock);
@@ -925,8 +931,17 @@ public final class HishelCacheFilter implements Filter {
             return RequestMetadata.fromHeaders(appResponse.headers()).orElse(core.metadata());
         }
 
-        private Response withoutMetadata(Response appResponse, byte[] body) {
+        /**
+         * The application's response as the client is to receive it: without the cache's metadata
+         * fields, and without directives meant for other statuses than the one it has.
+         */
+        private Response asAnswered(Response appResponse, byte[] body) {
             Headers headers = appResponse.headers().removeIf(name -> isMetadataField(name));
+            StatusScopedDirectives scoped = StatusScopedDirectives.of(request);
+            if (scoped != null && !scoped.appliesTo(appResponse.status())
+                    && headers.allValues(scoped.field()).equals(List.of(scoped.value()))) {
+                headers = headers.without(scoped.field());
+            }
             return new Response(appResponse.status(), headers, body == null ? Body.EMPTY : Body.of(body));
         }
 
@@ -1145,10 +1160,42 @@ public final class HishelCacheFilter implements Filter {
         }
     }
 
-    /** Pass-through: the response goes straight to the container, less the cache's internal fields. */
+    /**
+     * Pass-through: the response goes straight to the container, less the cache's internal fields
+     * and the directives meant for other statuses than the one it is given.
+     */
     private final class InternalFieldsRemoved extends jakarta.servlet.http.HttpServletResponseWrapper {
-        InternalFieldsRemoved(HttpServletResponse response) {
+        private final HttpServletRequest request;
+
+        InternalFieldsRemoved(HttpServletRequest request, HttpServletResponse response) {
             super(response);
+            this.request = request;
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            withdrawScopedDirectives(sc);
+            super.setStatus(sc);
+        }
+
+        @Override
+        public void sendError(int sc, String msg) throws IOException {
+            withdrawScopedDirectives(sc);
+            super.sendError(sc, msg);
+        }
+
+        @Override
+        public void sendError(int sc) throws IOException {
+            withdrawScopedDirectives(sc);
+            super.sendError(sc);
+        }
+
+        private void withdrawScopedDirectives(int status) {
+            StatusScopedDirectives scoped = StatusScopedDirectives.of(request);
+            if (scoped != null && !scoped.appliesTo(status) && !isCommitted()
+                    && scoped.value().equals(getHeader(scoped.field()))) {
+                super.setHeader(scoped.field(), null);
+            }
         }
 
         @Override

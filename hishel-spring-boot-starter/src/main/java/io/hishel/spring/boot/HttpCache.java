@@ -68,6 +68,15 @@ public @interface HttpCache {
     /** Tags for the stored entry, to purge it by tag. */
     String[] tags() default {};
 
+    /**
+     * The statuses the directives apply to. An answer with another status, such as a 503 the
+     * handler returns while its database is down, gets none of them, so an annotation written for
+     * the success case never makes an error cacheable. The default is the statuses a cache may
+     * reuse by default (RFC 9110 §15.1) that describe the resource rather than a failure: 200,
+     * 203, 204, 206, 300, 301, 308, 404 and 410.
+     */
+    int[] statuses() default {200, 203, 204, 206, 300, 301, 308, 404, 410};
+
     /** The {@code public} and {@code private} directives. */
     enum Visibility {
         /** Neither directive. */

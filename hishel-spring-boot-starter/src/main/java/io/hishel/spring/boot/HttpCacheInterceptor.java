@@ -3,12 +3,14 @@ package io.hishel.spring.boot;
 import io.hishel.http.RequestMetadata;
 import io.hishel.policy.CacheOptions;
 import io.hishel.servlet.RequestAttributes;
+import io.hishel.servlet.StatusScopedDirectives;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.convert.DurationStyle;
@@ -34,7 +36,7 @@ final class HttpCacheInterceptor implements HandlerInterceptor, HandlerException
     /** The directives this interceptor applied to the request, so a failure can take them back. */
     private static final String APPLIED = HttpCacheInterceptor.class.getName() + ".applied";
 
-    private static final Directives NONE = new Directives(null, null, null, List.of());
+    private static final Directives NONE = new Directives(null, null, null, List.of(), Set.of());
 
     private final Map<HandlerMethodKey, Directives> directives = new ConcurrentHashMap<>();
 
@@ -50,6 +52,9 @@ final class HttpCacheInterceptor implements HandlerInterceptor, HandlerException
         }
         if (found.headerValue() != null && !response.containsHeader(found.header())) {
             response.setHeader(found.header(), found.headerValue());
+            // Set before the status is known: the filter withdraws it from answers with other statuses.
+            request.setAttribute(StatusScopedDirectives.ATTRIBUTE,
+                    new StatusScopedDirectives(found.header(), found.headerValue(), found.statuses()));
         }
         // A response header, because the filter has read the request's attributes by now; it reads
         // X-Hishel-* response fields when it stores, and removes them before the response leaves.
@@ -74,6 +79,7 @@ final class HttpCacheInterceptor implements HandlerInterceptor, HandlerException
             if (applied.headerValue() != null && applied.headerValue().equals(response.getHeader(applied.header()))) {
                 response.setHeader(applied.header(), null);
             }
+            request.removeAttribute(StatusScopedDirectives.ATTRIBUTE);
             response.setHeader(RequestMetadata.TTL_HEADER, null);
             if (!applied.tags().isEmpty()) {
                 request.removeAttribute(RequestAttributes.TAGS);
@@ -118,8 +124,16 @@ final class HttpCacheInterceptor implements HandlerInterceptor, HandlerException
             value.add("immutable");
         }
         String header = annotation.serverOnly() ? CacheOptions.HISHEL_CACHE_CONTROL : "Cache-Control";
+        Set<Integer> statuses = new java.util.HashSet<>();
+        for (int status : annotation.statuses()) {
+            if (status < 100 || status > 999) {
+                throw new IllegalStateException("@HttpCache(statuses = " + status + ") on " + where
+                        + " is not a status code: write three-digit codes such as 200 or 404");
+            }
+            statuses.add(status);
+        }
         return new Directives(header, value.length() == 0 ? null : value.toString(),
-                duration(annotation.ttl(), "ttl", where), List.of(annotation.tags()));
+                duration(annotation.ttl(), "ttl", where), List.of(annotation.tags()), Set.copyOf(statuses));
     }
 
     private static void seconds(StringJoiner value, String directive, String text, String attribute, String where) {
@@ -145,7 +159,7 @@ final class HttpCacheInterceptor implements HandlerInterceptor, HandlerException
         }
     }
 
-    record Directives(String header, String headerValue, Duration ttl, List<String> tags) {
+    record Directives(String header, String headerValue, Duration ttl, List<String> tags, Set<Integer> statuses) {
     }
 
     private record HandlerMethodKey(Class<?> beanType, java.lang.reflect.Method method) {

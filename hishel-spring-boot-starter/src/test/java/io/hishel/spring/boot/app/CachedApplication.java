@@ -114,6 +114,30 @@ class CachedApplication {
             return org.springframework.http.ResponseEntity.internalServerError().body(failure.getMessage());
         }
 
+        @GetMapping("/unavailable")
+        @HttpCache(maxAge = "60")
+        org.springframework.http.ResponseEntity<String> unavailable() {
+            return org.springframework.http.ResponseEntity.status(503).body("down " + calls.incrementAndGet());
+        }
+
+        @GetMapping("/not-found")
+        @HttpCache(maxAge = "60")
+        org.springframework.http.ResponseEntity<String> notFound() {
+            return org.springframework.http.ResponseEntity.status(404).body("no such thing " + calls.incrementAndGet());
+        }
+
+        @GetMapping("/unavailable-on-purpose")
+        @HttpCache(maxAge = "60", statuses = {200, 503})
+        org.springframework.http.ResponseEntity<String> unavailableOnPurpose() {
+            return org.springframework.http.ResponseEntity.status(503).body("maintenance " + calls.incrementAndGet());
+        }
+
+        @GetMapping("/thrown")
+        @HttpCache(maxAge = "60")
+        String thrown() {
+            throw new UnsupportedOperationException("unhandled " + calls.incrementAndGet());
+        }
+
         @GetMapping("/deferred-timeout")
         @HttpCache(maxAge = "60")
         DeferredResult<String> deferredTimeout() {

@@ -92,6 +92,52 @@ class CachedApplicationTest {
     }
 
     @Test
+    void anErrorStatusReturnedByAnAnnotatedHandlerIsNeitherCachedNorMarkedCacheable() throws Exception {
+        HttpResponse<String> first = http.get("/unavailable");
+        HttpResponse<String> second = http.get("/unavailable");
+
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(first.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(first.headers().firstValue("Cache-Status").orElseThrow()).contains("fwd-status=503");
+        assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
+        assertThat(second.body()).isNotEqualTo(first.body());
+    }
+
+    @Test
+    void aNotFoundFromAnAnnotatedHandlerIsCachedLikeASuccess() throws Exception {
+        HttpResponse<String> first = http.get("/not-found");
+        HttpResponse<String> second = http.get("/not-found");
+
+        assertThat(first.statusCode()).isEqualTo(404);
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("max-age=60");
+        assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
+        assertThat(second.body()).isEqualTo(first.body());
+    }
+
+    @Test
+    void theAnnotationNamesTheStatusesItsDirectivesApplyTo() throws Exception {
+        HttpResponse<String> first = http.get("/unavailable-on-purpose");
+        HttpResponse<String> second = http.get("/unavailable-on-purpose");
+
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("max-age=60");
+        assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
+    }
+
+    @Test
+    void anExceptionThatReachesTheContainersErrorPageCarriesCacheStatus() throws Exception {
+        HttpResponse<String> first = http.get("/thrown");
+        HttpResponse<String> second = http.get("/thrown");
+
+        assertThat(first.statusCode()).isEqualTo(500);
+        assertThat(first.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(first.headers().firstValue("Cache-Status").orElseThrow()).startsWith("Hishel; fwd=uri-miss")
+                .contains("fwd-status=500");
+        assertThat(first.headers().firstValue("X-Hishel-Stored")).hasValue("false");
+        assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
+    }
+
+    @Test
     void aPrivateAnswerIsNeverShared() throws Exception {
         HttpResponse<String> first = http.get("/private");
         HttpResponse<String> second = http.get("/private");
