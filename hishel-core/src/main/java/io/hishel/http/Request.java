@@ -9,22 +9,28 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  *
- * @param method   the method, case-sensitive as in RFC 9110 §9.1 (a token)
- * @param url      the absolute target URI (RFC 9110 §7.1), with scheme and host
- * @param headers  the header fields
- * @param body     the content, or {@link Body#EMPTY} when there is none or it was not read
- * @param metadata hishel's per-request settings, or {@link RequestMetadata#NONE}
+ * @param method        the method, case-sensitive as in RFC 9110 §9.1 (a token)
+ * @param url           the absolute target URI (RFC 9110 §7.1), with scheme and host
+ * @param headers       the header fields
+ * @param body          the content, or {@link Body#EMPTY} when there is none or it was not read
+ * @param metadata      hishel's per-request settings, or {@link RequestMetadata#NONE}
+ * @param authenticated whether the server knows who sent the request by other means than an
+ *                      {@code Authorization} field — a signed-in user whose session cookie
+ *                      identified them, a client certificate. A shared cache treats such a
+ *                      request as authorised (RFC 9111 §3.5): the answer may be about that user.
  */
-public record Request(String method, URI url, Headers headers, Body body, RequestMetadata metadata) {
+public record Request(String method, URI url, Headers headers, Body body, RequestMetadata metadata,
+                      boolean authenticated) {
 
     /**
      * Checks the components.
      *
-     * @param method   the method, case-sensitive as in RFC 9110 §9.1 (a token)
-     * @param url      the absolute target URI (RFC 9110 §7.1)
-     * @param headers  the header fields
-     * @param body     the content, or {@link Body#EMPTY} when there is none or it was not read
-     * @param metadata hishel's per-request settings, or {@link RequestMetadata#NONE}
+     * @param method        the method, case-sensitive as in RFC 9110 §9.1 (a token)
+     * @param url           the absolute target URI (RFC 9110 §7.1)
+     * @param headers       the header fields
+     * @param body          the content, or {@link Body#EMPTY} when there is none or it was not read
+     * @param metadata      hishel's per-request settings, or {@link RequestMetadata#NONE}
+     * @param authenticated whether the server identified the sender by other means than {@code Authorization}
      * @throws IllegalArgumentException if the method is not a token or the URL is not absolute with a host
      */
     public Request {
@@ -39,6 +45,19 @@ public record Request(String method, URI url, Headers headers, Body body, Reques
         if (!url.isAbsolute() || url.getHost() == null) {
             throw new IllegalArgumentException("URL must be absolute with a host, but was " + url);
         }
+    }
+
+    /**
+     * A request the server did not identify the sender of, other than by its fields.
+     *
+     * @param method   the method
+     * @param url      the absolute target URI
+     * @param headers  the header fields
+     * @param body     the content, or {@link Body#EMPTY}
+     * @param metadata hishel's per-request settings, or {@link RequestMetadata#NONE}
+     */
+    public Request(String method, URI url, Headers headers, Body body, RequestMetadata metadata) {
+        this(method, url, headers, body, metadata, false);
     }
 
     /**
@@ -71,7 +90,7 @@ public record Request(String method, URI url, Headers headers, Body body, Reques
      * @return a new request
      */
     public Request withHeaders(Headers headers) {
-        return new Request(method, url, headers, body, metadata);
+        return new Request(method, url, headers, body, metadata, authenticated);
     }
 
     /**
@@ -81,7 +100,7 @@ public record Request(String method, URI url, Headers headers, Body body, Reques
      * @return a new request
      */
     public Request withMetadata(RequestMetadata metadata) {
-        return new Request(method, url, headers, body, metadata);
+        return new Request(method, url, headers, body, metadata, authenticated);
     }
 
     /**
@@ -91,7 +110,27 @@ public record Request(String method, URI url, Headers headers, Body body, Reques
      * @return a new request
      */
     public Request withBody(Body body) {
-        return new Request(method, url, headers, body, metadata);
+        return new Request(method, url, headers, body, metadata, authenticated);
+    }
+
+    /**
+     * This request as one the server identified the sender of, or not.
+     *
+     * @param authenticated whether the server identified the sender by other means than {@code Authorization}
+     * @return a new request
+     */
+    public Request withAuthenticated(boolean authenticated) {
+        return new Request(method, url, headers, body, metadata, authenticated);
+    }
+
+    /**
+     * Whether the request is authorised in the sense of RFC 9111 §3.5: it carries
+     * {@code Authorization}, or the server identified its sender otherwise.
+     *
+     * @return true if a shared cache must treat the answer as possibly about one user
+     */
+    public boolean isAuthorized() {
+        return authenticated || headers.contains("Authorization");
     }
 
     /**

@@ -60,7 +60,7 @@ public enum Reason {
     NO_STORED_RESPONSE("no stored response for the URI", "RFC 9111 §4", "uri-miss"),
     /** Stored responses exist, but none matches the fields their {@code Vary} nominates. */
     VARY_MISMATCH("no stored response matches the request's Vary-nominated fields", "RFC 9111 §4.1", "vary-miss"),
-    /** The request carries {@code Authorization} and no stored response allows sharing with it. */
+    /** The request carries {@code Authorization}, or is a signed-in user's, and no stored response allows sharing with it. */
     AUTHORIZATION_NOT_SHAREABLE("stored responses do not allow sharing with an authorised request",
             "RFC 9111 §3.5", "request"),
     /** The request's {@code no-cache} (or {@code Pragma: no-cache}) requires validation. */
@@ -107,9 +107,12 @@ public enum Reason {
     REQUEST_NO_STORE("the request has no-store", "RFC 9111 §5.2.1.5", null),
     /** An unqualified {@code private} in a shared cache. */
     PRIVATE_IN_SHARED_CACHE("private response in a shared cache", "RFC 9111 §5.2.2.7", null),
-    /** A response to a request with {@code Authorization}, without public, s-maxage or must-revalidate. */
-    AUTHORIZATION_IN_SHARED_CACHE("response to an authorised request without public, s-maxage or must-revalidate",
-            "RFC 9111 §3.5", null),
+    /**
+     * A response to a request with {@code Authorization}, or from a signed-in user, without public,
+     * s-maxage or must-revalidate.
+     */
+    AUTHORIZATION_IN_SHARED_CACHE("response to an authorised or signed-in request without public, s-maxage or "
+            + "must-revalidate", "RFC 9111 §3.5", null),
     /** No explicit freshness, not {@code public}, and a status that is not heuristically cacheable. */
     NOT_CACHEABLE("no explicit freshness and a status that is not heuristically cacheable", "RFC 9111 §3", null),
     /** No freshness lifetime and no validator: it could never be served, so it is not written. */
@@ -125,6 +128,13 @@ public enum Reason {
             "RFC 9111 §3.1, §4.1", null),
     /** A shared cache does not store responses that set cookies, unless the options allow it. */
     SET_COOKIE("the response sets a cookie (CacheOptions.storeSetCookie)", "RFC 9111 §7.3", null),
+    /**
+     * The answer was made for one client's session though its fields do not say so: it created
+     * the session, or rendered a value of it such as a CSRF token. The servlet layer sees this;
+     * storing it would hand that session's state to every other client.
+     */
+    SESSION_STATE("the response was made for one session: it created the session or rendered its CSRF token",
+            "RFC 9111 §7.3", null),
     /** {@code Content-Length} exceeds {@code CacheOptions.maxEntrySize}. */
     TOO_LARGE("the body exceeds the maximum entry size (CacheOptions.maxEntrySize)", "hishel options", null),
     /** An error response to an unsafe method: nothing is stored or invalidated. */

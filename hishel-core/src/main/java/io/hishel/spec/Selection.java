@@ -65,12 +65,12 @@ final class Selection {
 
     /**
      * §3.5 read at reuse as well as at storage: in a shared cache a request with
-     * {@code Authorization} is answered only by a response that public, s-maxage or
+     * {@code Authorization}, or a signed-in user's, is answered only by a response that public, s-maxage or
      * must-revalidate makes shareable. Anything else might be a representation for anonymous
      * users that the application would have tailored to this user.
      */
     static List<Entry> shareableWith(Request request, List<Entry> entries, CacheOptions options) {
-        if (!options.shared() || !request.headers().contains("Authorization")) {
+        if (!options.shared() || !request.isAuthorized()) {
             return entries;
         }
         List<Entry> shareable = new ArrayList<>(entries.size());

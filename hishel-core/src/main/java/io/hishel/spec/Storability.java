@@ -124,7 +124,7 @@ final class Storability {
         if (excludedFields(response.headers(), directives, options).stream().anyMatch(name -> isCacheField(name, options))) {
             return Optional.of(Reason.CACHE_FIELD_EXCLUDED);
         }
-        if (options.shared() && request.headers().contains("Authorization") && !directives.allowsSharingAuthorized()) {
+        if (options.shared() && request.isAuthorized() && !directives.allowsSharingAuthorized()) {
             return Optional.of(Reason.AUTHORIZATION_IN_SHARED_CACHE);
         }
         if (Vary.isStar(response.headers())) {

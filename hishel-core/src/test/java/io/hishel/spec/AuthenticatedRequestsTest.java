@@ -3,6 +3,8 @@ package io.hishel.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hishel.Rfc;
+import io.hishel.http.Request;
+import io.hishel.http.Response;
 import io.hishel.policy.CacheOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +35,41 @@ class AuthenticatedRequestsTest {
         Driver.Exchange second = cache.get("https://example.com/news", "Authorization", "Bearer bob");
 
         assertThat(second.fromCache()).isTrue();
+    }
+
+    @Test
+    void aSignedInUsersRequestCountsAsAuthorisedWithoutAnAuthorizationField() {
+        cache.respond(request -> Response.of(200, "Cache-Control", "max-age=60", "X-Audience",
+                request.authenticated() ? "alice" : "anyone"));
+
+        Driver.Exchange alice = cache.send(Request.of("GET", "https://example.com/home").withAuthenticated(true));
+        Driver.Exchange anonymous = cache.get("https://example.com/home");
+
+        assertThat(alice.reason()).isEqualTo(Reason.AUTHORIZATION_IN_SHARED_CACHE);
+        assertThat(anonymous.header("X-Audience")).hasValue("anyone");
+        assertThat(cache.entries).hasSize(1);
+    }
+
+    @Test
+    void aSignedInUserIsNotAnsweredByAPageStoredForAnonymousVisitors() {
+        cache.respond(request -> Response.of(200, "Cache-Control", "max-age=60", "X-Audience",
+                request.authenticated() ? "alice" : "anyone"));
+        cache.get("https://example.com/home");
+
+        Driver.Exchange alice = cache.send(Request.of("GET", "https://example.com/home").withAuthenticated(true));
+
+        assertThat(alice.fromCache()).isFalse();
+        assertThat(alice.header("X-Audience")).hasValue("alice");
+    }
+
+    @Test
+    void aSignedInUsersPublicAnswerIsShared() {
+        cache.respond(200, "Cache-Control", "public, max-age=60");
+
+        cache.send(Request.of("GET", "https://example.com/news").withAuthenticated(true));
+        Driver.Exchange bob = cache.send(Request.of("GET", "https://example.com/news").withAuthenticated(true));
+
+        assertThat(bob.fromCache()).isTrue();
     }
 
     @Test

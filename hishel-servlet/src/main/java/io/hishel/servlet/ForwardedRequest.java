@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request as the application sees it on a miss or a validation: the header fields the cache
@@ -32,11 +33,20 @@ import java.util.Map;
  */
 final class ForwardedRequest extends HttpServletRequestWrapper {
 
+    /**
+     * Request attributes that hold a value of the client's session, so that an answer that read
+     * one was made for that session: Spring Security's CSRF token, under the names its filter and
+     * its argument resolver, Thymeleaf and JSP pages read it by.
+     */
+    private static final Set<String> SESSION_STATE_ATTRIBUTES = Set.of(
+            "_csrf", "org.springframework.security.web.csrf.CsrfToken");
+
     private final Headers headers;
     private final byte[] readBody;
     private ServletInputStream stream;
     private BufferedReader reader;
     private Map<String, String[]> formParameters;
+    private volatile boolean sessionStateRead;
 
     /**
      * @param request  the container's request
@@ -47,6 +57,20 @@ final class ForwardedRequest extends HttpServletRequestWrapper {
         super(request);
         this.headers = headers;
         this.readBody = readBody;
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        Object value = super.getAttribute(name);
+        if (value != null && SESSION_STATE_ATTRIBUTES.contains(name)) {
+            sessionStateRead = true;
+        }
+        return value;
+    }
+
+    /** Whether the application read a value of the client's session, such as its CSRF token, from an attribute. */
+    boolean sessionStateRead() {
+        return sessionStateRead;
     }
 
     @Override

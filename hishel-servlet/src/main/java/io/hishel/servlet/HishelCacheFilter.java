@@ -307,6 +307,10 @@ public final class HishelCacheFilter implements Filter {
         private Request core;
         private CacheKey key;
         private byte[] readBody;
+        /** The request the application received, which knows whether it read session state. */
+        private ForwardedRequest forwarded;
+        /** The cookies the container's response had before the filter wrote to it: set past the cache. */
+        private Collection<String> containerCookies = List.of();
 
         Exchange(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
             this.request = request;
@@ -325,7 +329,9 @@ public final class HishelCacheFilter implements Filter {
                 return;
             }
             Headers headers = requestHeaders();
-            core = new Request(request.getMethod(), url.get(), headers, Body.EMPTY, metadata(headers));
+            // A user signed in through a session cookie is as identified as one who sends Authorization (§3.5).
+            boolean authenticated = request.getUserPrincipal() != null || request.getRemoteUser() != null;
+            core = new Request(request.getMethod(), url.get(), headers, Body.EMPTY, metadata(headers), authenticated);
             if (options.supports(core.method()) && !isGetOrHead() && needsRequestBody() && !readRequestBody()) {
                 passThrough("bypass", "request-body-too-large");
                 return;
@@ -453,7 +459,7 @@ public final class HishelCacheFilter implements Filter {
         private boolean callApplication(Headers headers, CapturingResponse capture,
                                         java.util.function.Supplier<Optional<FromCache>> onFailure)
                 throws IOException, ServletException {
-            HttpServletRequest forwarded = new ForwardedRequest(request, headers, readBody);
+            forwarded = new ForwardedRequest(request, headers, readBody);
             try {
                 chain.doFilter(forwarded, capture);
             } catch (IOException | ServletException | RuntimeException | Error failure) {
@@ -512,7 +518,7 @@ public final class HishelCacheFilter implements Filter {
                 return serveInstead(stale, capture, app, kind, flight, toClient);
             }
             if (next instanceof StoreAndUse store) {
-                return store(store, capture, app, kind, flight, toClient);
+                return storeUnlessSessions(store, capture, app, kind, flight, toClient);
             }
             return notStored((CouldNotBeStored) next, capture, app, kind, flight, toClient);
         }
@@ -576,9 +582,38 @@ public final class HishelCacheFilter implements Filter {
                 misses.increment();
             }
             if (next instanceof StoreAndUse store) {
-                return store(store, capture, app, kind, flight, toClient);
+                return storeUnlessSessions(store, capture, app, kind, flight, toClient);
             }
             return notStored((CouldNotBeStored) next, capture, app, kind, flight, toClient);
+        }
+
+        /** A storable answer that was made for one session is sent, never stored. */
+        private Destination storeUnlessSessions(StoreAndUse store, CapturingResponse capture, Response app,
+                                                Commit kind, Collapser.Flight flight, boolean toClient)
+                throws IOException {
+            if (madeForOneSession()) {
+                return notStored(new CouldNotBeStored(store.request(), app, List.of(), Reason.SESSION_STATE), capture,
+                        app, kind, flight, toClient);
+            }
+            return store(store, capture, app, kind, flight, toClient);
+        }
+
+        /**
+         * Whether the answer belongs to the client's session though its own fields need not say
+         * so (RFC 9111 §7.3): the request created the session, or the application read a value of
+         * it, such as its CSRF token, to render. Asked at commit and again before the entry is
+         * made visible, since a page may render its token after its first bytes went out.
+         */
+        private boolean madeForOneSession() {
+            if (forwarded != null && forwarded.sessionStateRead()) {
+                return true;
+            }
+            try {
+                jakarta.servlet.http.HttpSession session = request.getSession(false);
+                return session != null && session.isNew();
+            } catch (IllegalStateException invalidated) {
+                return true;
+            }
         }
 
         private Destination store(StoreAndUse store, CapturingResponse capture, Response app, Commit kind,
@@ -837,7 +872,7 @@ public final class HishelCacheFilter implements Filter {
                     } catch (NumberFormatException invalid) {
                         response.addHeader(name, field.value());
                     }
-                } else {
+                } else if (!name.equalsIgnoreCase("Set-Cookie") || !containerCookies.contains(field.value())) {
                     response.addHeader(name, field.value());
                 }
             }
@@ -937,6 +972,11 @@ public final class HishelCacheFilter implements Filter {
          */
         private Response asAnswered(Response appResponse, byte[] body) {
             Headers headers = appResponse.headers().removeIf(name -> isMetadataField(name));
+            // Cookies set past the wrapper (a session's, or an earlier filter's) are in the answer all the same.
+            containerCookies = response.getHeaders("Set-Cookie");
+            for (String cookie : containerCookies) {
+                headers = headers.plus("Set-Cookie", cookie);
+            }
             StatusScopedDirectives scoped = StatusScopedDirectives.of(request);
             if (scoped != null && !scoped.appliesTo(appResponse.status())
                     && headers.allValues(scoped.field()).equals(List.of(scoped.value()))) {
@@ -1070,6 +1110,12 @@ public final class HishelCacheFilter implements Filter {
                     if (flight != null) {
                         flight.abandon();
                     }
+                    return;
+                }
+                if (madeForOneSession()) {
+                    outcome.reason(Reason.SESSION_STATE);
+                    stopStoring();
+                    land(false);
                     return;
                 }
                 boolean committed = storage.run("store an entry", writer::commit);

@@ -24,11 +24,17 @@ abstract class FilterTestSupport {
     }
 
     TestServer start(UnaryOperator<HishelCacheFilter.Builder> configure) throws Exception {
+        return start(null, configure);
+    }
+
+    /** With a filter in front of the cache, as security or other application filters are. */
+    TestServer start(jakarta.servlet.Filter before, UnaryOperator<HishelCacheFilter.Builder> configure)
+            throws Exception {
         if (storage == null) {
             storage = new MemoryStorage(StorageOptions.builder().clock(clock).build());
         }
         filter = configure.apply(HishelCacheFilter.builder(storage).clock(clock).executor(Runnable::run)).build();
-        server = TestServer.start(filter);
+        server = TestServer.start(before, filter);
         return server;
     }
 
