@@ -116,6 +116,8 @@ public final class HishelCacheFilter implements Filter {
     private final Idle idle;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
+    private final ExecutorService ownedRefreshExecutor;
+    private final BackgroundRefresh backgroundRefresh;
     private final Collapser collapser;
     private final Duration collapseTimeout;
     private final boolean metadataHeaders;
@@ -162,6 +164,20 @@ public final class HishelCacheFilter implements Filter {
                     }, new ThreadPoolExecutor.DiscardPolicy());
             this.executor = pool;
             this.ownedExecutor = pool;
+        }
+        if (builder.refreshExecutor != null) {
+            this.ownedRefreshExecutor = null;
+            this.backgroundRefresh = new BackgroundRefresh(builder.refreshExecutor);
+        } else {
+            // Refreshes call the application and may take as long as it does: not on the housekeeping thread.
+            ThreadPoolExecutor refreshes = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+                    new ArrayBlockingQueue<>(1_000), runnable -> {
+                        Thread thread = new Thread(runnable, "hishel-cache-refresh");
+                        thread.setDaemon(true);
+                        return thread;
+                    }, new ThreadPoolExecutor.AbortPolicy());
+            this.ownedRefreshExecutor = refreshes;
+            this.backgroundRefresh = new BackgroundRefresh(refreshes);
         }
         this.collapser = new Collapser(builder.hitForMiss, Ticker.systemTicker());
         this.collapseTimeout = builder.collapsing ? builder.collapseTimeout : null;
@@ -236,6 +252,9 @@ public final class HishelCacheFilter implements Filter {
     public void destroy() {
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
+        }
+        if (ownedRefreshExecutor != null) {
+            ownedRefreshExecutor.shutdown();
         }
     }
 
@@ -319,6 +338,11 @@ public final class HishelCacheFilter implements Filter {
         }
 
         void run() throws IOException, ServletException {
+            Optional<UUID> refreshing = backgroundRefresh.entryToRefresh(request);
+            if (refreshing.isPresent()) {
+                refresh(refreshing.get());
+                return;
+            }
             if (excluded.test(request)) {
                 passThrough("bypass", "excluded");
                 return;
@@ -775,33 +799,24 @@ public final class HishelCacheFilter implements Filter {
         }
 
         /**
-         * stale-while-revalidate (RFC 5861 §3): the stale response is sent at once and in full, then
-         * the application is asked, on this thread, whether it is still good. The container holds
-         * the connection until the filter returns, so an HTTP/1.1 response says {@code Connection:
-         * close}: the client has its whole answer and its next request takes a new connection
-         * instead of waiting behind the refresh.
+         * stale-while-revalidate (RFC 5861 §3): the stale response is sent at once and in full; then,
+         * one refresh per key at a time, the request is made again in the background
+         * ({@link BackgroundRefresh}) once the client's exchange has ended.
          */
         private void serveStaleAndRefresh(FromCache hit) throws IOException, ServletException {
             Collapser.Flight refresh = collapser.tryLead(key.value());
-            Response head = hit.response();
-            if (refresh != null && request.getProtocol().startsWith("HTTP/1")) {
-                head = head.withHeaders(head.headers().with("Connection", "close"));
-            }
             try {
-                if (!serve(hit, head)) {
-                    if (refresh != null) {
-                        refresh.abandon();
-                        refresh = null;
-                    }
+                if (!serve(hit, hit.response())) {
                     miss(new CacheMiss(core, List.of(), false, Reason.NO_STORED_RESPONSE, clock.instant(), policy,
                             clock), null);
                     return;
                 }
-                if (refresh == null) {
-                    return;
+                if (refresh != null) {
+                    Collapser.Flight handedOver = refresh;
+                    if (backgroundRefresh.start(request, core, hit.entry(), readBody, handedOver::abandon)) {
+                        refresh = null;
+                    }
                 }
-                response.flushBuffer();
-                refreshInBackground(hit.revalidation(), refresh);
             } finally {
                 if (refresh != null) {
                     refresh.abandon();
@@ -809,22 +824,43 @@ public final class HishelCacheFilter implements Filter {
             }
         }
 
-        private void refreshInBackground(NeedRevalidation validation, Collapser.Flight flight) {
-            CapturingResponse capture = new CapturingResponse(response,
-                    (c, appResponse, body, kind) -> afterValidation(validation, c, appResponse, body, kind, flight,
-                            false),
-                    captureLimit());
-            try {
-                chain.doFilter(new ForwardedRequest(request, validation.conditionalRequest().headers(), readBody),
-                        capture);
-                if (request.isAsyncStarted()) {
-                    request.getAsyncContext().addListener(new Finisher(capture));
-                } else {
-                    capture.finish(true);
+        /**
+         * A refresh this filter sent itself: the application validates the stored entry, and what it
+         * answers goes to storage only. The loopback client that asked learns nothing but that the
+         * cache handled it (204).
+         */
+        private void refresh(UUID entryId) throws IOException, ServletException {
+            Optional<URI> url = url();
+            if (url.isEmpty()) {
+                response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+                return;
+            }
+            Headers headers = requestHeaders().without(List.of(BackgroundRefresh.FIELD));
+            readBody = request.getContentLengthLong() > 0 ? request.getInputStream().readNBytes(maxRequestBodySize)
+                    : null;
+            core = new Request(request.getMethod(), url.get(), headers,
+                    readBody == null ? Body.EMPTY : Body.of(readBody), metadata(headers));
+            key = keyOf(core);
+            Optional<Entry> stale = storage.call("read entries", () -> storage.storage().entries(key))
+                    .flatMap(entries -> entries.stream().filter(entry -> entry.id().equals(entryId)).findFirst());
+            if (stale.isPresent()) {
+                NeedRevalidation validation = new NeedRevalidation(core, List.of(stale.get()),
+                        Reason.STALE_WHILE_REVALIDATE, clock.instant(), policy, clock);
+                CapturingResponse capture = new CapturingResponse(response,
+                        (c, appResponse, body, kind) -> afterValidation(validation, c, appResponse, body, kind, null,
+                                false),
+                        captureLimit());
+                try {
+                    if (callApplication(validation.conditionalRequest().headers(), capture, Optional::empty)) {
+                        return;
+                    }
+                } catch (IOException | ServletException | RuntimeException e) {
+                    LOG.warn("Refreshing the stale response for {} failed; it stays stored", core.url(), e);
+                    return;
                 }
-            } catch (IOException | ServletException | RuntimeException e) {
-                capture.abandon();
-                LOG.warn("Refreshing the stale response for {} failed; it stays stored", core.url(), e);
+            }
+            if (!response.isCommitted()) {
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
             }
         }
 
@@ -1344,6 +1380,7 @@ public final class HishelCacheFilter implements Filter {
         private boolean stripTargetedFields = true;
         private boolean trustClientMetadata;
         private int maxRequestBodySize = 64 * 1024;
+        private Executor refreshExecutor;
         private RequestMetadataResolver metadataResolver;
         private Predicate<HttpServletRequest> excluded = request -> false;
         private StorageObserver storageObserver;
@@ -1389,6 +1426,21 @@ public final class HishelCacheFilter implements Filter {
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Runs the background refreshes of {@code stale-while-revalidate}: each sends the request
+         * again to this server over loopback and waits for the application's answer. By default the
+         * filter runs two daemon threads with a queue of 1,000, stopped by
+         * {@link HishelCacheFilter#destroy()}; a refresh that finds the queue full is not made, and
+         * the entry is refreshed by a later request.
+         *
+         * @param executor the executor; the filter does not shut it down
+         * @return this builder
+         */
+        public Builder refreshExecutor(Executor executor) {
+            this.refreshExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

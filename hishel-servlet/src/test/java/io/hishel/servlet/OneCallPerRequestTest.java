@@ -226,6 +226,32 @@ class OneCallPerRequestTest extends FilterTestSupport {
     }
 
     @Test
+    @Rfc("RFC 5861 §3")
+    void aStaleWhileRevalidateAnswerCallsNothingWhileTheClientWaitsAndRefreshesOnceAfterwards() throws Exception {
+        AtomicInteger version = new AtomicInteger();
+        CountDownLatch refreshMayFinish = new CountDownLatch(1);
+        start().route("/swr", counted((request, response) -> {
+            int v = version.incrementAndGet();
+            if (v == 2) {
+                refreshMayFinish.await(10, TimeUnit.SECONDS);
+            }
+            response.setHeader("Cache-Control", "max-age=10, stale-while-revalidate=600");
+            response.getWriter().write("version " + v);
+        }));
+
+        get("/swr");
+        clock.advanceSeconds(30);
+        Exchange stale = get("/swr");
+        refreshMayFinish.countDown();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/swr").body().equals("version 2"));
+
+        // The client was answered from storage; the refresh repeats its fields, its id among them: one call.
+        assertThat(stale.response().body()).isEqualTo("version 1");
+        assertThat(callsFor(stale)).isEqualTo(1);
+        assertThat(version).hasValue(2);
+    }
+
+    @Test
     void collapsedRequestsCallTheApplicationOnceBetweenThem() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         start().route("/popular", counted((request, response) -> {

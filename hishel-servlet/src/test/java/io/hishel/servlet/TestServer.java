@@ -42,12 +42,31 @@ final class TestServer implements AutoCloseable {
     final int port;
 
     private TestServer(Filter before, Filter filter) throws IOException, LifecycleException {
+        this(before, filter, null);
+    }
+
+    /** @param keyStore a PKCS #12 key store with the key "server" (password "changeit") for TLS, or null */
+    private TestServer(Filter before, Filter filter, Path keyStore) throws IOException, LifecycleException {
         baseDir = Files.createTempDirectory("hishel-tomcat");
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        if (keyStore != null) {
+            connector.setSecure(true);
+            connector.setScheme("https");
+            connector.setProperty("SSLEnabled", "true");
+            org.apache.tomcat.util.net.SSLHostConfig tls = new org.apache.tomcat.util.net.SSLHostConfig();
+            org.apache.tomcat.util.net.SSLHostConfigCertificate certificate =
+                    new org.apache.tomcat.util.net.SSLHostConfigCertificate(tls,
+                            org.apache.tomcat.util.net.SSLHostConfigCertificate.Type.RSA);
+            certificate.setCertificateKeystoreFile(keyStore.toAbsolutePath().toString());
+            certificate.setCertificateKeystorePassword("changeit");
+            certificate.setCertificateKeyAlias("server");
+            tls.addCertificate(certificate);
+            connector.addSslHostConfig(tls);
+        }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
         Tomcat.addServlet(context, "app", new HttpServlet() {
@@ -98,6 +117,11 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Filter filter) throws Exception {
         return new TestServer(null, filter);
+    }
+
+    /** Over TLS only, with a certificate from the key store (see the constructor). */
+    static TestServer startTls(Filter filter, Path keyStore) throws Exception {
+        return new TestServer(null, filter, keyStore);
     }
 
     /** With a filter in front of the one under test, as application code that runs before it. */
