@@ -1,6 +1,7 @@
 package io.hishel.spec;
 
 import io.hishel.http.Request;
+import io.hishel.http.RequestMetadata;
 import io.hishel.http.Response;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
@@ -100,6 +101,27 @@ public record CacheMiss(Request request, List<Entry> candidates, boolean passThr
      */
     public Next next(Response response) {
         Instant now = clock.instant();
+        return decide(response, now);
+    }
+
+    /**
+     * Decides what to do with the application's response when the application chose the request's
+     * metadata while it answered ({@code X-Hishel-*} response fields, say): its choices win over
+     * the request's.
+     *
+     * @param response the status and headers (and the body, if a response filter needs it)
+     * @param metadata the metadata the application chose; {@link RequestMetadata#NONE} for none
+     * @return as {@link #next(Response)}
+     */
+    public Next next(Response response, RequestMetadata metadata) {
+        if (metadata.equals(RequestMetadata.NONE)) {
+            return next(response);
+        }
+        return new CacheMiss(request.withMetadata(metadata.orElse(request.metadata())), candidates, passThrough,
+                reason, requestTime, policy, clock).next(response);
+    }
+
+    private Next decide(Response response, Instant now) {
         CacheOptions options = policy.options();
         if (!request.hasSafeMethod() && !options.supports(request.method())) {
             if (Invalidation.isNonError(response)) {
@@ -144,7 +166,7 @@ public record CacheMiss(Request request, List<Entry> candidates, boolean passThr
         if (refusal.isPresent()) {
             return new CouldNotBeStored(request, response, obsolete, refusal.get());
         }
-        Response stored = Storability.storable(response, policy.options(), now);
+        Response stored = StoreAndUse.marked(Storability.storable(response, policy.options(), now), request);
         StoredRequest storedRequest = new StoredRequest(request.method(), request.url(),
                 Vary.key(stored.headers(), request.headers()));
         List<Entry> removed = new ArrayList<>(obsolete);
@@ -154,7 +176,11 @@ public record CacheMiss(Request request, List<Entry> candidates, boolean passThr
                 removed.add(entry);
             }
         }
+        CacheOptions options = policy.options();
+        Freshness freshness = Storability.ignoresSpecification(request, policy)
+                ? Freshness.unbounded(stored, requestTime, now, now)
+                : Freshness.of(stored, requestTime, now, ResponseDirectives.of(stored.headers(), options), options, now);
         return new StoreAndUse(request, stored, storedRequest, requestTime, now, removed,
-                Storability.storedReason(request, policy));
+                Storability.storedReason(request, policy), freshness);
     }
 }

@@ -83,14 +83,22 @@ public record Freshness(Duration lifetime, Duration age) {
     }
 
     static Freshness of(Entry entry, ResponseDirectives directives, CacheOptions options, Instant now) {
-        Response response = entry.response();
-        return new Freshness(
-                freshnessLifetime(response, directives, options, entry.responseTime()),
-                currentAge(response, entry.requestTime(), entry.responseTime(), now));
+        return of(entry.response(), entry.requestTime(), entry.responseTime(), directives, options, now);
+    }
+
+    /** The freshness of a response as it is, or is about to be, stored. */
+    static Freshness of(Response response, Instant requestTime, Instant responseTime, ResponseDirectives directives,
+                        CacheOptions options, Instant now) {
+        return new Freshness(freshnessLifetime(response, directives, options, responseTime),
+                currentAge(response, requestTime, responseTime, now));
     }
 
     static Freshness unbounded(Entry entry, Instant now) {
-        return new Freshness(UNBOUNDED, currentAge(entry.response(), entry.requestTime(), entry.responseTime(), now));
+        return unbounded(entry.response(), entry.requestTime(), entry.responseTime(), now);
+    }
+
+    static Freshness unbounded(Response response, Instant requestTime, Instant responseTime, Instant now) {
+        return new Freshness(UNBOUNDED, currentAge(response, requestTime, responseTime, now));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.hishel.spec;
 
 import io.hishel.http.Request;
+import io.hishel.http.RequestMetadata;
 import io.hishel.policy.BaseFilter;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
@@ -44,7 +45,17 @@ public record Idle(CachePolicy policy, Clock clock) implements CacheState {
          * @return the reason
          */
         Reason reason();
+
+        /**
+         * The request as the engine continues with it: the client's, with {@code hishel_spec_ignore}
+         * when the stored responses were kept under it.
+         *
+         * @return the request
+         */
+        Request request();
     }
+
+    private static final RequestMetadata SPEC_IGNORED = RequestMetadata.builder().specIgnore(true).build();
 
     /**
      * Checks the components.
@@ -78,6 +89,23 @@ public record Idle(CachePolicy policy, Clock clock) implements CacheState {
         Optional<CacheMiss> passThrough = passThrough(request);
         if (passThrough.isPresent()) {
             return passThrough.get();
+        }
+        return nextFromStorage(request, entries);
+    }
+
+    /**
+     * Decides how to answer a request that {@link #passThrough} let through, from the entries
+     * stored under its key: {@link #next} without asking the pass-through question again (a
+     * {@code FilterPolicy}'s request filters run once per request).
+     *
+     * @param request a request for which {@link #passThrough} was empty
+     * @param entries the entries stored under the request's key, in any order
+     * @return the next state
+     */
+    public Next nextFromStorage(Request request, List<Entry> entries) {
+        if (!request.metadata().specIgnore() && entries.stream().anyMatch(StoreAndUse::storedIgnoringSpecification)) {
+            // The application chose, on its response, to have it reused without RFC 9111's rules.
+            request = request.withMetadata(SPEC_IGNORED.orElse(request.metadata()));
         }
         CacheOptions options = policy.options();
         Instant now = clock.instant();

@@ -2,6 +2,7 @@ package io.hishel.spec;
 
 import io.hishel.http.Headers;
 import io.hishel.http.Request;
+import io.hishel.http.RequestMetadata;
 import io.hishel.http.Response;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
@@ -114,6 +115,22 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
     }
 
     /**
+     * Handles the application's answer when the application chose the request's metadata while it
+     * answered ({@code X-Hishel-*} response fields, say): its choices win over the request's.
+     *
+     * @param response the status and headers (and the body, if a response filter needs it)
+     * @param metadata the metadata the application chose; {@link RequestMetadata#NONE} for none
+     * @return as {@link #next(Response)}
+     */
+    public Next next(Response response, RequestMetadata metadata) {
+        if (metadata.equals(RequestMetadata.NONE)) {
+            return next(response);
+        }
+        return new NeedRevalidation(request.withMetadata(metadata.orElse(request.metadata())), candidates, reason,
+                requestTime, policy, clock).next(response);
+    }
+
+    /**
      * The application did not answer: a stale stored response may stand in for it where
      * {@code stale-if-error} or {@link CacheOptions#allowStale()} allows (§4.3.3, RFC 5861 §4).
      *
@@ -194,7 +211,8 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
                 options, now);
         Response withAge = withCookiesOf(newer, FromCache.withAge(served.response(), freshness.age()), options);
         Response response = Preconditions.notModified(request, withAge, served.responseTime()).orElse(withAge);
-        return new NeedToBeUpdated(request, served, response, toStore, obsolete, reason);
+        return new NeedToBeUpdated(request, served, response, toStore, obsolete, reason,
+                Storability.ignoresSpecification(request, policy) ? Freshness.unbounded(served, now) : freshness);
     }
 
     /**

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param obsoleteEntries entries to remove: candidates the validation did not select, and
  *                        selected ones whose new metadata forbids storing them
  * @param reason          why the stored response may be served
+ * @param freshness       the freshened entry's freshness as it is served
  */
 public record NeedToBeUpdated(Request request, Entry entry, Response response, List<Entry> updatedEntries,
-                              List<Entry> obsoleteEntries, Reason reason) implements NeedRevalidation.Next {
+                              List<Entry> obsoleteEntries, Reason reason, Freshness freshness)
+        implements NeedRevalidation.Next {
 
     /**
      * Checks the components.
@@ -32,6 +34,7 @@ public record NeedToBeUpdated(Request request, Entry entry, Response response, L
      * @param updatedEntries  entries whose stored header fields and times are to be replaced
      * @param obsoleteEntries entries to remove
      * @param reason          why the stored response may be served
+     * @param freshness       the freshened entry's freshness as it is served
      */
     public NeedToBeUpdated {
         Objects.requireNonNull(request, "request");
@@ -40,6 +43,7 @@ public record NeedToBeUpdated(Request request, Entry entry, Response response, L
         updatedEntries = List.copyOf(updatedEntries);
         obsoleteEntries = List.copyOf(obsoleteEntries);
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(freshness, "freshness");
     }
 
     /**

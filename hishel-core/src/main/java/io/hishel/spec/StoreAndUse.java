@@ -1,6 +1,7 @@
 package io.hishel.spec;
 
 import io.hishel.http.Request;
+import io.hishel.http.RequestMetadata;
 import io.hishel.http.Response;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
@@ -22,9 +23,11 @@ import java.util.UUID;
  * @param responseTime    when the response was received
  * @param obsoleteEntries stored responses this one replaces
  * @param reason          why it may be stored
+ * @param freshness       the stored response's freshness when it was received; unbounded when it is
+ *                        stored to be reused without freshness checks
  */
 public record StoreAndUse(Request request, Response response, StoredRequest storedRequest, Instant requestTime,
-                          Instant responseTime, List<Entry> obsoleteEntries, Reason reason)
+                          Instant responseTime, List<Entry> obsoleteEntries, Reason reason, Freshness freshness)
         implements StorageDecision {
 
     /**
@@ -37,6 +40,7 @@ public record StoreAndUse(Request request, Response response, StoredRequest stor
      * @param responseTime    when the response was received
      * @param obsoleteEntries stored responses this one replaces
      * @param reason          why it may be stored
+     * @param freshness       the stored response's freshness when it was received
      */
     public StoreAndUse {
         Objects.requireNonNull(request, "request");
@@ -46,6 +50,27 @@ public record StoreAndUse(Request request, Response response, StoredRequest stor
         Objects.requireNonNull(responseTime, "responseTime");
         obsoleteEntries = List.copyOf(obsoleteEntries);
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(freshness, "freshness");
+    }
+
+    /**
+     * Whether a stored entry was kept under {@code hishel_spec_ignore}, so that every later request
+     * reuses it the same way. The stored response carries the metadata field as its mark; the
+     * servlet layer never sends it to a client.
+     *
+     * @param entry a stored entry
+     * @return true if it is to be reused without RFC 9111's freshness checks
+     */
+    public static boolean storedIgnoringSpecification(Entry entry) {
+        return entry.response().headers().contains(RequestMetadata.SPEC_IGNORE_HEADER);
+    }
+
+    /** The response as stored: marked when it is kept regardless of its directives. */
+    static Response marked(Response stored, Request request) {
+        if (!request.metadata().specIgnore()) {
+            return stored;
+        }
+        return stored.withHeaders(stored.headers().with(RequestMetadata.SPEC_IGNORE_HEADER, "true"));
     }
 
     /**

@@ -276,4 +276,42 @@ class StoringResponsesTest {
                 .isEqualTo(Reason.PRIVATE_IN_SHARED_CACHE);
         assertThat(storing(ignoring, Response.of(200, "Set-Cookie", "a=1")).reason()).isEqualTo(Reason.SET_COOKIE);
     }
+
+    @Test
+    void aResponseStoredUnderSpecIgnoreIsMarkedAndLaterRequestsReuseItTheSameWay() {
+        Driver cache = new Driver().respond(200, "Cache-Control", "no-cache, max-age=0");
+        Request ignoring = Request.of("GET", "https://example.com/a")
+                .withMetadata(RequestMetadata.builder().specIgnore(true).build());
+
+        Driver.Exchange stored = cache.send(ignoring);
+        Driver.Exchange later = cache.get("https://example.com/a");
+
+        assertThat(((StoreAndUse) stored.outcome()).freshness().isUnbounded()).isTrue();
+        assertThat(StoreAndUse.storedIgnoringSpecification(cache.entries.get(0))).isTrue();
+        assertThat(later.fromCache()).isTrue();
+        assertThat(later.reason()).isEqualTo(Reason.REUSED_WITHOUT_SPECIFICATION);
+        assertThat(((FromCache) later.decision()).request().metadata().specIgnore()).isTrue();
+    }
+
+    @Test
+    void theStoredResponsesFreshnessIsKnownWhenItIsStored() {
+        StoreAndUse store = (StoreAndUse) storing(Request.of("GET", "https://example.com/a"),
+                Response.of(200, "Cache-Control", "max-age=60", "Age", "10"));
+
+        assertThat(store.freshness().lifetime()).hasSeconds(60);
+        assertThat(store.freshness().remaining()).hasSeconds(50);
+    }
+
+    @Test
+    void metadataTheApplicationChoseWhileAnsweringWinsOverTheRequests() {
+        Request request = Request.of("GET", "https://example.com/a")
+                .withMetadata(RequestMetadata.builder().ttl(java.time.Duration.ofMinutes(1)).build());
+        CacheMiss miss = (CacheMiss) new Driver().idle().next(request, java.util.List.of());
+
+        CacheMiss.Next next = miss.next(Response.of(200, "Cache-Control", "no-cache, max-age=0"),
+                RequestMetadata.builder().specIgnore(true).build());
+
+        assertThat(next.reason()).isEqualTo(Reason.STORED_IGNORING_SPECIFICATION);
+        assertThat(((StoreAndUse) next).request().metadata().ttl()).hasValue(java.time.Duration.ofMinutes(1));
+    }
 }

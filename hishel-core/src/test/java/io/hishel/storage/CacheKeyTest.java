@@ -77,4 +77,29 @@ class CacheKeyTest {
     void refusesABlankKey() {
         assertThatIllegalArgumentException().isThrownBy(() -> new CacheKey(" "));
     }
+
+    @Test
+    void aRequestWithoutKeyedFieldsKeepsItsPlainKey() {
+        Request plain = Request.of("GET", "https://example.com/home");
+
+        assertThat(CacheKey.of(plain, CacheKey.FORWARDING_FIELDS)).isEqualTo(CacheKey.of(plain));
+    }
+
+    @Test
+    void keyedFieldsTheRequestCarriesJoinTheKeyAsADigestOfTheirValues() throws Exception {
+        Request evil = new Request("GET", URI.create("https://example.com/home"),
+                Headers.of("X-Forwarded-Host", "evil.test", "Accept", "*/*"));
+        Request proxied = new Request("GET", URI.create("https://example.com/home"),
+                Headers.of("X-Forwarded-Host", "shop.test"));
+
+        CacheKey key = CacheKey.of(evil, CacheKey.FORWARDING_FIELDS);
+
+        // Stable text: entries written by an earlier version keep their keys.
+        String digest = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(
+                        "x-forwarded-host: evil.test\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(key.value()).isEqualTo("GET https://example.com/home fields=sha-256:" + digest);
+        assertThat(CacheKey.of(proxied, CacheKey.FORWARDING_FIELDS)).isNotEqualTo(key);
+        assertThat(CacheKey.of(evil, java.util.List.of())).isEqualTo(CacheKey.of(evil));
+    }
 }

@@ -51,26 +51,40 @@ final class Collapser {
         return notStorable.getIfPresent(key) != null;
     }
 
-    /** One trip to the application that other requests for the same key may wait for. */
-    final class Flight {
+    /**
+     * One trip to the application that other requests for the same key may wait for. A leader's
+     * flight ends once: it lands with a verdict, or is abandoned when it is closed without one, so
+     * a try-with-resources block around the trip ends it on every path. When the trip outlives the
+     * block (the application went asynchronous, a refresh runs in the background), the block hands
+     * it over and the new holder closes it.
+     */
+    final class Flight implements AutoCloseable {
         private final String key;
         private final boolean leader;
         private final CountDownLatch landed;
         private final AtomicBoolean done;
+        /** The flight as the map of flights under way holds it; handles share it. */
+        private final Flight registered;
+        private boolean handedOver;
 
         private Flight(String key, boolean leader) {
-            this(key, leader, new CountDownLatch(1), new AtomicBoolean());
-        }
-
-        private Flight(String key, boolean leader, CountDownLatch landed, AtomicBoolean done) {
             this.key = key;
             this.leader = leader;
-            this.landed = landed;
-            this.done = done;
+            this.landed = new CountDownLatch(1);
+            this.done = new AtomicBoolean();
+            this.registered = this;
+        }
+
+        private Flight(Flight of, boolean leader) {
+            this.key = of.key;
+            this.leader = leader;
+            this.landed = of.landed;
+            this.done = of.done;
+            this.registered = of.registered;
         }
 
         private Flight asFollower() {
-            return new Flight(key, false, landed, done);
+            return new Flight(this, false);
         }
 
         boolean leader() {
@@ -103,15 +117,33 @@ final class Collapser {
             if (!storable) {
                 notStorable.put(key, Boolean.TRUE);
             }
-            inFlight.remove(key, this);
+            inFlight.remove(key, registered);
             landed.countDown();
         }
 
         /** Ends the flight without a verdict (the leader failed): waiters try for themselves. */
         void abandon() {
             if (leader && done.compareAndSet(false, true)) {
-                inFlight.remove(key, this);
+                inFlight.remove(key, registered);
                 landed.countDown();
+            }
+        }
+
+        /**
+         * This handle no longer ends the flight when closed; the one returned does.
+         *
+         * @return the handle for whoever carries the trip on
+         */
+        Flight handOver() {
+            handedOver = true;
+            return new Flight(this, leader);
+        }
+
+        /** Abandons the flight, unless it landed already or was handed over. */
+        @Override
+        public void close() {
+            if (!handedOver) {
+                abandon();
             }
         }
     }

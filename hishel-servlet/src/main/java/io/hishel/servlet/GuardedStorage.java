@@ -61,7 +61,7 @@ final class GuardedStorage {
      *
      * @return its answer, or empty if it failed or the storage is cooling down
      */
-    <T> Optional<T> call(String operation, Supplier<T> action) {
+    <T> Optional<T> call(StorageOperation operation, Supplier<T> action) {
         if (!available()) {
             return Optional.empty();
         }
@@ -83,36 +83,19 @@ final class GuardedStorage {
         }
     }
 
-    private void observe(String operation, long nanos, boolean failed) {
+    private void observe(StorageOperation operation, long nanos, boolean failed) {
         if (observer == null) {
             return;
         }
         try {
-            observer.observe(token(operation), Duration.ofNanos(nanos), failed);
+            observer.observe(operation.token(), Duration.ofNanos(nanos), failed);
         } catch (RuntimeException e) {
             LOG.debug("A storage observer failed", e);
         }
     }
 
-    /** The short, stable name of an operation, for metrics; the phrases are for log messages. */
-    static String token(String operation) {
-        if (operation.startsWith("invalidate")) {
-            return "invalidate";
-        }
-        return switch (operation) {
-            case "read entries" -> "lookup";
-            case "open a body" -> "open-body";
-            case "record a hit" -> "record-access";
-            case "start an entry" -> "create";
-            case "store an entry" -> "commit";
-            case "freshen an entry" -> "update";
-            case "remove an obsolete entry" -> "remove";
-            default -> operation.replace(' ', '-');
-        };
-    }
-
     /** Runs one storage operation whose answer is not needed. */
-    boolean run(String operation, Runnable action) {
+    boolean run(StorageOperation operation, Runnable action) {
         return call(operation, () -> {
             action.run();
             return Boolean.TRUE;
@@ -124,7 +107,7 @@ final class GuardedStorage {
     }
 
     /** Records a failure that happened outside {@link #call}, for example while writing a body. */
-    void failed(String operation, Exception failure) {
+    void failed(StorageOperation operation, Exception failure) {
         errors.increment();
         int failures = consecutiveFailures.incrementAndGet();
         if (failures >= failureThreshold) {
@@ -153,7 +136,7 @@ final class GuardedStorage {
     static final class SlowStorageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        SlowStorageException(String operation, Duration elapsed) {
+        SlowStorageException(StorageOperation operation, Duration elapsed) {
             super("Storage took " + elapsed.toMillis() + " ms to " + operation, null, false, false);
         }
     }

@@ -2,7 +2,6 @@ package io.hishel.spring.boot;
 
 import io.hishel.http.RequestMetadata;
 import io.hishel.servlet.HishelCacheFilter;
-import io.hishel.servlet.RequestAttributes;
 import io.hishel.storage.EntryOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -62,13 +61,13 @@ final class RouteRules implements HishelCacheFilter.RequestMetadataResolver, Pre
     @Override
     public RequestMetadata resolve(HttpServletRequest request) {
         Rule rule = match(request);
-        if (rule == null || !rule.enabled) {
-            return RequestMetadata.NONE;
-        }
-        if (!rule.tags.isEmpty() && request.getAttribute(RequestAttributes.TAGS) == null) {
-            request.setAttribute(RequestAttributes.TAGS, rule.tags);
-        }
-        return rule.metadata;
+        return rule == null || !rule.enabled ? RequestMetadata.NONE : rule.metadata;
+    }
+
+    @Override
+    public Set<String> tags(HttpServletRequest request) {
+        Rule rule = match(request);
+        return rule == null || !rule.enabled ? Set.of() : rule.tags;
     }
 
     private Rule match(HttpServletRequest request) {

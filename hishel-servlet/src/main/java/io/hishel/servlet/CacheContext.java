@@ -1,0 +1,187 @@
+package io.hishel.servlet;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.hishel.policy.CacheOptions;
+import io.hishel.policy.CachePolicy;
+import io.hishel.policy.FilterPolicy;
+import io.hishel.spec.Idle;
+import io.hishel.storage.Entry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every exchange of one filter shares: the settings the builder checked, the engine, the
+ * fail-open storage, the collapser, the background work and the counters. Built once per filter;
+ * thread-safe.
+ */
+final class CacheContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HishelCacheFilter.class);
+
+    final CachePolicy policy;
+    final CacheOptions options;
+    final Clock clock;
+    final Idle idle;
+    final GuardedStorage storage;
+    final Collapser collapser;
+    final BackgroundRefresh refresh;
+    final Counters counters = new Counters();
+    /** How long a collapsed request waits, or null when collapsing is off. */
+    final Duration collapseTimeout;
+    final boolean metadataHeaders;
+    final boolean cacheStatus;
+    final String cacheName;
+    final boolean trustClientMetadata;
+    final int maxRequestBodySize;
+    final HishelCacheFilter.RequestMetadataResolver metadataResolver;
+    final java.util.function.Predicate<jakarta.servlet.http.HttpServletRequest> excluded;
+    final List<String> keyedFields;
+    /** Whether a FilterPolicy response filter reads bodies, so small ones are held whole before commit. */
+    final boolean needsResponseBody;
+
+    /** The fields that never reach the client: metadata, and targeted fields if stripped. Case-insensitive. */
+    private final Set<String> internalFields;
+    private final Executor housekeeping;
+    private final ExecutorService ownedHousekeeping;
+    private final ExecutorService ownedRefreshes;
+    /**
+     * Recently parsed request URLs, by hash: popular URLs repeat, and parsing one was the largest
+     * single cost of a hit. Slots are replaced, never cleared; the records are immutable, so racing
+     * threads at worst parse the same URL twice.
+     */
+    private final ParsedUrl[] recentUrls = new ParsedUrl[1024];
+
+    CacheContext(HishelCacheFilter.Builder builder) {
+        this.policy = builder.policy;
+        this.options = policy.options();
+        this.clock = builder.clock;
+        this.idle = new Idle(policy, clock);
+        this.storage = new GuardedStorage(builder.storage, builder.failureThreshold, builder.coolDown,
+                builder.slowStorageCall, System::nanoTime, builder.storageObserver);
+        this.ownedHousekeeping = builder.executor == null ? daemonPool("hishel-cache-housekeeping", 1, 10_000,
+                new ThreadPoolExecutor.DiscardPolicy()) : null;
+        this.housekeeping = builder.executor == null ? ownedHousekeeping : builder.executor;
+        // Refreshes call the application and may take as long as it does: not on the housekeeping thread.
+        this.ownedRefreshes = builder.refreshExecutor == null ? daemonPool("hishel-cache-refresh", 2, 1_000,
+                new ThreadPoolExecutor.AbortPolicy()) : null;
+        this.refresh = new BackgroundRefresh(builder.refreshExecutor == null ? ownedRefreshes : builder.refreshExecutor);
+        this.collapser = new Collapser(builder.hitForMiss, Ticker.systemTicker());
+        this.collapseTimeout = builder.collapsing ? builder.collapseTimeout : null;
+        this.metadataHeaders = builder.metadataHeaders;
+        this.cacheStatus = builder.cacheStatus;
+        this.cacheName = builder.cacheName;
+        this.trustClientMetadata = builder.trustClientMetadata;
+        this.maxRequestBodySize = builder.maxRequestBodySize;
+        this.metadataResolver = builder.metadataResolver;
+        this.excluded = builder.excluded;
+        this.keyedFields = builder.keyedFields;
+        this.needsResponseBody = policy instanceof FilterPolicy filterPolicy && filterPolicy.responseFiltersNeedBody();
+        List<String> internal = new ArrayList<>(ExchangeSettings.METADATA_FIELDS);
+        if (builder.stripTargetedFields) {
+            internal.addAll(options.targetedFields());
+        }
+        this.internalFields = caseInsensitive(internal);
+    }
+
+    /** Stops the threads the filter made for itself. */
+    void shutdown() {
+        if (ownedHousekeeping != null) {
+            ownedHousekeeping.shutdown();
+        }
+        if (ownedRefreshes != null) {
+            ownedRefreshes.shutdown();
+        }
+    }
+
+    /** Whether a response field stays inside: metadata for this cache, targeted fields. */
+    boolean isInternal(String name) {
+        return internalFields.contains(name);
+    }
+
+    /** How many bytes of a response may be held before it commits. */
+    int captureLimit() {
+        return needsResponseBody ? (int) Math.min(options.maxEntrySize(), Integer.MAX_VALUE - 8) : 0;
+    }
+
+    /** Storage work no response waits for. */
+    void later(Runnable task) {
+        try {
+            housekeeping.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Housekeeping queue full; dropped a storage task", e);
+        }
+    }
+
+    void removeLater(Collection<Entry> obsolete) {
+        if (!obsolete.isEmpty()) {
+            later(() -> obsolete.forEach(entry -> storage.run(StorageOperation.REMOVE,
+                    () -> storage.storage().remove(entry.id()))));
+        }
+    }
+
+    /** The request URL as a URI with a host, or empty if the container's URL is not one. */
+    Optional<URI> url(String text) {
+        int slot = text.hashCode() & (recentUrls.length - 1);
+        ParsedUrl recent = recentUrls[slot];
+        if (recent == null || !recent.text().equals(text)) {
+            recent = new ParsedUrl(text, parseUrl(text));
+            recentUrls[slot] = recent;
+        }
+        return recent.uri();
+    }
+
+    private static Optional<URI> parseUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            return uri.getHost() == null ? Optional.empty() : Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Set<String> caseInsensitive(Collection<String> names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return Collections.unmodifiableSet(set);
+    }
+
+    private static ThreadPoolExecutor daemonPool(String name, int threads, int queue,
+                                                 java.util.concurrent.RejectedExecutionHandler whenFull) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                }, whenFull);
+    }
+
+    private record ParsedUrl(String text, Optional<URI> uri) {
+    }
+
+    /** What the filter has done, for {@link HishelCacheFilter#statistics()}. */
+    static final class Counters {
+        final LongAdder hits = new LongAdder();
+        final LongAdder revalidations = new LongAdder();
+        final LongAdder misses = new LongAdder();
+        final LongAdder stored = new LongAdder();
+        final LongAdder bypassed = new LongAdder();
+        final LongAdder collapsed = new LongAdder();
+    }
+}
