@@ -81,22 +81,10 @@ public record CacheOptions(
      */
     public CacheOptions {
         supportedMethods = checkMethods(supportedMethods);
-        Objects.requireNonNull(allowStale, "allowStale");
-        if (allowStale.isNegative()) {
-            throw new IllegalArgumentException("allowStale must be zero or positive, but was " + allowStale);
-        }
-        if (!(heuristicFraction >= 0.0 && heuristicFraction <= 1.0)) {
-            throw new IllegalArgumentException(
-                    "heuristicFraction must be between 0.0 and 1.0, but was " + heuristicFraction);
-        }
-        Objects.requireNonNull(heuristicMaxLifetime, "heuristicMaxLifetime");
-        if (heuristicMaxLifetime.isNegative()) {
-            throw new IllegalArgumentException(
-                    "heuristicMaxLifetime must be zero or positive, but was " + heuristicMaxLifetime);
-        }
-        if (maxEntrySize <= 0) {
-            throw new IllegalArgumentException("maxEntrySize must be at least 1 byte, but was " + maxEntrySize);
-        }
+        Require.notNegative(allowStale, "allowStale");
+        Require.between(heuristicFraction, 0.0, 1.0, "heuristicFraction");
+        Require.notNegative(heuristicMaxLifetime, "heuristicMaxLifetime");
+        Require.between(maxEntrySize, 1, Long.MAX_VALUE, "maxEntrySize", "bytes");
         targetedFields = checkTargetedFields(targetedFields);
     }
 
@@ -238,11 +226,7 @@ public record CacheOptions(
          * @throws IllegalArgumentException if negative
          */
         public Builder allowStale(Duration allowStale) {
-            Objects.requireNonNull(allowStale, "allowStale");
-            if (allowStale.isNegative()) {
-                throw new IllegalArgumentException("allowStale must be zero or positive, but was " + allowStale);
-            }
-            this.allowStale = allowStale;
+            this.allowStale = Require.notNegative(allowStale, "allowStale");
             return this;
         }
 
@@ -254,10 +238,7 @@ public record CacheOptions(
          * @throws IllegalArgumentException if outside 0.0 to 1.0
          */
         public Builder heuristicFraction(double fraction) {
-            if (!(fraction >= 0.0 && fraction <= 1.0)) {
-                throw new IllegalArgumentException("heuristicFraction must be between 0.0 and 1.0, but was " + fraction);
-            }
-            this.heuristicFraction = fraction;
+            this.heuristicFraction = Require.between(fraction, 0.0, 1.0, "heuristicFraction");
             return this;
         }
 
@@ -269,11 +250,7 @@ public record CacheOptions(
          * @throws IllegalArgumentException if negative
          */
         public Builder heuristicMaxLifetime(Duration maxLifetime) {
-            Objects.requireNonNull(maxLifetime, "heuristicMaxLifetime");
-            if (maxLifetime.isNegative()) {
-                throw new IllegalArgumentException("heuristicMaxLifetime must be zero or positive, but was " + maxLifetime);
-            }
-            this.heuristicMaxLifetime = maxLifetime;
+            this.heuristicMaxLifetime = Require.notNegative(maxLifetime, "heuristicMaxLifetime");
             return this;
         }
 
@@ -309,10 +286,7 @@ public record CacheOptions(
          * @throws IllegalArgumentException if less than 1
          */
         public Builder maxEntrySize(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxEntrySize must be at least 1 byte, but was " + bytes);
-            }
-            this.maxEntrySize = bytes;
+            this.maxEntrySize = Require.between(bytes, 1, Long.MAX_VALUE, "maxEntrySize", "bytes");
             return this;
         }
 

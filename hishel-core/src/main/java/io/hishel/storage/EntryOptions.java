@@ -1,5 +1,6 @@
 package io.hishel.storage;
 
+import io.hishel.policy.Require;
 import io.hishel.http.RequestMetadata;
 import java.time.Duration;
 import java.util.Collection;
@@ -55,10 +56,7 @@ public final class EntryOptions {
      * @throws IllegalArgumentException if {@code ttl} is negative
      */
     public EntryOptions withTtl(Duration ttl) {
-        Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must not be negative, but was " + ttl);
-        }
+        Require.notNegative(ttl, "ttl");
         return new EntryOptions(ttl, refreshTtlOnAccess, tags);
     }
 

@@ -1,5 +1,6 @@
 package io.hishel.storage;
 
+import io.hishel.policy.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -194,10 +195,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder defaultTtl(Duration ttl) {
-            if (ttl != null && ttl.isNegative()) {
-                throw new IllegalArgumentException("defaultTtl must not be negative, but was " + ttl);
-            }
-            this.defaultTtl = ttl;
+            this.defaultTtl = ttl == null ? null : Require.notNegative(ttl, "defaultTtl");
             return this;
         }
 
@@ -220,10 +218,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder maxBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxBytes must be at least 1, but was " + bytes);
-            }
-            this.maxBytes = bytes;
+            this.maxBytes = Require.between(bytes, 1, Long.MAX_VALUE, "maxBytes", "bytes");
             return this;
         }
 
@@ -235,10 +230,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder maxEntries(long entries) {
-            if (entries < 0) {
-                throw new IllegalArgumentException("maxEntries must be 0 (no bound) or positive, but was " + entries);
-            }
-            this.maxEntries = entries;
+            this.maxEntries = Require.between(entries, 0, Long.MAX_VALUE, "maxEntries (0 for no bound)", "");
             return this;
         }
 
@@ -250,10 +242,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if outside that range
          */
         public Builder chunkSize(int bytes) {
-            if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
-                throw new IllegalArgumentException("chunkSize must be between 1 KiB and 16 MiB, but was " + bytes);
-            }
-            this.chunkSize = bytes;
+            this.chunkSize = (int) Require.between(bytes, 1024, 16 * 1024 * 1024, "chunkSize", "bytes");
             return this;
         }
 
@@ -265,7 +254,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if zero or negative
          */
         public Builder cleanupInterval(Duration interval) {
-            this.cleanupInterval = positive("cleanupInterval", interval);
+            this.cleanupInterval = Require.positive(interval, "cleanupInterval");
             return this;
         }
 
@@ -277,11 +266,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder deletedRetention(Duration retention) {
-            Objects.requireNonNull(retention, "deletedRetention");
-            if (retention.isNegative()) {
-                throw new IllegalArgumentException("deletedRetention must not be negative, but was " + retention);
-            }
-            this.deletedRetention = retention;
+            this.deletedRetention = Require.notNegative(retention, "deletedRetention");
             return this;
         }
 
@@ -293,7 +278,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if zero or negative
          */
         public Builder incompleteGrace(Duration grace) {
-            this.incompleteGrace = positive("incompleteGrace", grace);
+            this.incompleteGrace = Require.positive(grace, "incompleteGrace");
             return this;
         }
 
@@ -305,10 +290,7 @@ public final class StorageOptions {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder cleanupBatchSize(int rows) {
-            if (rows < 1) {
-                throw new IllegalArgumentException("cleanupBatchSize must be at least 1, but was " + rows);
-            }
-            this.cleanupBatchSize = rows;
+            this.cleanupBatchSize = (int) Require.between(rows, 1, Integer.MAX_VALUE, "cleanupBatchSize", "rows");
             return this;
         }
 
@@ -330,14 +312,6 @@ public final class StorageOptions {
          */
         public StorageOptions build() {
             return new StorageOptions(this);
-        }
-
-        private static Duration positive(String name, Duration value) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, but was " + value);
-            }
-            return value;
         }
     }
 }

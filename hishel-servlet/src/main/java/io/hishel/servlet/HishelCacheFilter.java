@@ -4,6 +4,7 @@ import io.hishel.http.RequestMetadata;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
 import io.hishel.policy.FilterPolicy;
+import io.hishel.policy.Require;
 import io.hishel.policy.SpecificationPolicy;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Storage;
@@ -146,26 +147,51 @@ public final class HishelCacheFilter implements Filter {
 
     /** Builds a {@link HishelCacheFilter}. Not thread-safe; the filter it builds is. */
     public static final class Builder {
+        /** The default of {@link #collapsing}. */
+        public static final boolean DEFAULT_COLLAPSING = true;
+        /** The default of {@link #collapseTimeout}. */
+        public static final Duration DEFAULT_COLLAPSE_TIMEOUT = Duration.ofSeconds(10);
+        /** The default of {@link #hitForMiss}. */
+        public static final Duration DEFAULT_HIT_FOR_MISS = Duration.ofMinutes(2);
+        /** The default of {@link #metadataHeaders}. */
+        public static final boolean DEFAULT_METADATA_HEADERS = true;
+        /** The default of {@link #cacheStatus}. */
+        public static final boolean DEFAULT_CACHE_STATUS = true;
+        /** The default of {@link #cacheName}. */
+        public static final String DEFAULT_CACHE_NAME = "Hishel";
+        /** The default of {@link #stripTargetedFields}. */
+        public static final boolean DEFAULT_STRIP_TARGETED_FIELDS = true;
+        /** The default of {@link #trustClientMetadata}. */
+        public static final boolean DEFAULT_TRUST_CLIENT_METADATA = false;
+        /** The default of {@link #maxRequestBodySize}, in bytes. */
+        public static final int DEFAULT_MAX_REQUEST_BODY_SIZE = 64 * 1024;
+        /** The default failure count of {@link #storageFailures}. */
+        public static final int DEFAULT_STORAGE_FAILURE_THRESHOLD = 5;
+        /** The default cool-down of {@link #storageFailures}. */
+        public static final Duration DEFAULT_STORAGE_COOL_DOWN = Duration.ofSeconds(30);
+        /** The default of {@link #slowStorageCall}. */
+        public static final Duration DEFAULT_SLOW_STORAGE_CALL = Duration.ofSeconds(2);
+
         final Storage storage;
         CachePolicy policy = new SpecificationPolicy();
         Clock clock = Clock.systemUTC();
         Executor executor;
-        boolean collapsing = true;
-        Duration collapseTimeout = Duration.ofSeconds(10);
-        Duration hitForMiss = Duration.ofMinutes(2);
-        boolean metadataHeaders = true;
-        boolean cacheStatus = true;
-        String cacheName = "Hishel";
-        boolean stripTargetedFields = true;
-        boolean trustClientMetadata;
-        int maxRequestBodySize = 64 * 1024;
+        boolean collapsing = DEFAULT_COLLAPSING;
+        Duration collapseTimeout = DEFAULT_COLLAPSE_TIMEOUT;
+        Duration hitForMiss = DEFAULT_HIT_FOR_MISS;
+        boolean metadataHeaders = DEFAULT_METADATA_HEADERS;
+        boolean cacheStatus = DEFAULT_CACHE_STATUS;
+        String cacheName = DEFAULT_CACHE_NAME;
+        boolean stripTargetedFields = DEFAULT_STRIP_TARGETED_FIELDS;
+        boolean trustClientMetadata = DEFAULT_TRUST_CLIENT_METADATA;
+        int maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE;
         Executor refreshExecutor;
         RequestMetadataResolver metadataResolver;
         Predicate<HttpServletRequest> excluded = request -> false;
         StorageObserver storageObserver;
-        int failureThreshold = 5;
-        Duration coolDown = Duration.ofSeconds(30);
-        Duration slowStorageCall = Duration.ofSeconds(2);
+        int failureThreshold = DEFAULT_STORAGE_FAILURE_THRESHOLD;
+        Duration coolDown = DEFAULT_STORAGE_COOL_DOWN;
+        Duration slowStorageCall = DEFAULT_SLOW_STORAGE_CALL;
         List<String> keyedFields = DEFAULT_KEYED_FIELDS;
 
         private Builder(Storage storage) {
@@ -242,7 +268,7 @@ public final class HishelCacheFilter implements Filter {
          * @return this builder
          */
         public Builder collapseTimeout(Duration timeout) {
-            this.collapseTimeout = positive(timeout, "collapseTimeout");
+            this.collapseTimeout = Require.positive(timeout, "collapseTimeout");
             return this;
         }
 
@@ -254,7 +280,7 @@ public final class HishelCacheFilter implements Filter {
          * @return this builder
          */
         public Builder hitForMiss(Duration duration) {
-            this.hitForMiss = positive(duration, "hitForMiss");
+            this.hitForMiss = Require.positive(duration, "hitForMiss");
             return this;
         }
 
@@ -332,10 +358,8 @@ public final class HishelCacheFilter implements Filter {
          * @return this builder
          */
         public Builder maxRequestBodySize(int bytes) {
-            if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("maxRequestBodySize must be positive, but was " + bytes);
-            }
-            this.maxRequestBodySize = bytes;
+            this.maxRequestBodySize = (int) Require.between(bytes, 1, Integer.MAX_VALUE - 8, "maxRequestBodySize",
+                    "bytes");
             return this;
         }
 
@@ -383,11 +407,8 @@ public final class HishelCacheFilter implements Filter {
          * @return this builder
          */
         public Builder storageFailures(int failures, Duration coolDown) {
-            if (failures <= 0) {
-                throw new IllegalArgumentException("failures must be positive, but was " + failures);
-            }
-            this.failureThreshold = failures;
-            this.coolDown = positive(coolDown, "coolDown");
+            this.failureThreshold = (int) Require.between(failures, 1, Integer.MAX_VALUE, "failures", "");
+            this.coolDown = Require.positive(coolDown, "coolDown");
             return this;
         }
 
@@ -398,7 +419,7 @@ public final class HishelCacheFilter implements Filter {
          * @return this builder
          */
         public Builder slowStorageCall(Duration duration) {
-            this.slowStorageCall = positive(duration, "slowStorageCall");
+            this.slowStorageCall = Require.positive(duration, "slowStorageCall");
             return this;
         }
 
@@ -426,14 +447,6 @@ public final class HishelCacheFilter implements Filter {
          */
         public HishelCacheFilter build() {
             return new HishelCacheFilter(this);
-        }
-
-        private static Duration positive(Duration duration, String name) {
-            Objects.requireNonNull(duration, name);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, but was " + duration);
-            }
-            return duration;
         }
     }
 }

@@ -65,7 +65,10 @@ public class HishelAutoConfiguration {
                 () -> builder.heuristicFraction(options.getHeuristicFraction()));
         set("hishel.options.heuristic-max-lifetime", options.getHeuristicMaxLifetime(),
                 "a duration of zero or more, such as 1d", () -> builder.heuristicMaxLifetime(options.getHeuristicMaxLifetime()));
-        builder.honorRequestDirectives(options.isHonorRequestDirectives()).storeSetCookie(options.isStoreSetCookie());
+        builder.honorRequestDirectives(options.isHonorRequestDirectives());
+        if (options.getStoreSetCookie() != null) {
+            builder.storeSetCookie(options.getStoreSetCookie());
+        }
         set("hishel.options.max-entry-size", options.getMaxEntrySize(), "a size of at least 1 byte, such as 10MB",
                 () -> builder.maxEntrySize(options.getMaxEntrySize().toBytes()));
         set("hishel.options.targeted-fields", options.getTargetedFields(),

@@ -99,8 +99,11 @@ public class HishelProperties {
          */
         private boolean honorRequestDirectives = true;
 
-        /** Whether responses that set cookies may be stored (RFC 9111 §7.3). Leave off in a shared cache. */
-        private boolean storeSetCookie = false;
+        /**
+         * Whether responses that set cookies may be stored (RFC 9111 §7.3). Unset, they are stored
+         * only when the cache is not shared, as CacheOptions decides. Leave off in a shared cache.
+         */
+        private Boolean storeSetCookie;
 
         /** The largest body one entry may hold; larger responses stream through unstored. */
         private DataSize maxEntrySize = DataSize.ofMegabytes(10);
@@ -159,11 +162,11 @@ public class HishelProperties {
             this.honorRequestDirectives = honorRequestDirectives;
         }
 
-        public boolean isStoreSetCookie() {
+        public Boolean getStoreSetCookie() {
             return storeSetCookie;
         }
 
-        public void setStoreSetCookie(boolean storeSetCookie) {
+        public void setStoreSetCookie(Boolean storeSetCookie) {
             this.storeSetCookie = storeSetCookie;
         }
 

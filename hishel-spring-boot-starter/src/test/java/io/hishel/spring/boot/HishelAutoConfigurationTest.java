@@ -114,6 +114,14 @@ class HishelAutoConfigurationTest {
     }
 
     @Test
+    void unsetOptionsAreWhatCacheOptionsWouldChooseForTheSameSettings() {
+        runner().withPropertyValues("hishel.options.shared=false").run(context ->
+                assertThat(context.getBean(CacheOptions.class))
+                        .isEqualTo(CacheOptions.builder().shared(false).build()));
+        runner().run(context -> assertThat(context.getBean(CacheOptions.class)).isEqualTo(CacheOptions.defaults()));
+    }
+
+    @Test
     void aFilterPolicyBeanReplacesTheSpecificationPolicy() {
         runner().withUserConfiguration(FilterPolicyConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(CachePolicy.class);
