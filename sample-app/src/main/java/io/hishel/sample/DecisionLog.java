@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +28,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * with the cache's counts. Only the demo endpoints are logged, not the page's own polling.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
 class DecisionLog {
 
     static final int KEPT = 20;
@@ -80,6 +82,7 @@ class DecisionLog {
     }
 
     @RestController
+    @ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
     static class DecisionsController {
         private final DecisionLog log;
         private final HishelCacheFilter cache;
