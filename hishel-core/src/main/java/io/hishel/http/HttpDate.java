@@ -6,18 +6,31 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * HTTP-date (RFC 9110 §5.6.7): parsing of all three formats, and formatting as IMF-fixdate.
  *
- * <p>Parsing never throws and follows what RFC 9111 §4.2 asks of a cache: names are matched
- * case-insensitively, the zone must be {@code GMT} (any other zone makes the date invalid), and
- * nothing depends on the local time zone. It is lenient where real servers stray without
- * ambiguity: a one-digit day, a missing comma, extra spaces. A leap second ({@code :60}) is read
- * as {@code :59}, the nearest earlier time a {@link Instant} of whole seconds can hold.
+ * <p>Parsing never throws, and follows the grammar exactly: a value that is not one of
+ * <pre>
+ * IMF-fixdate  Sun, 06 Nov 1994 08:49:37 GMT    two-digit day, four-digit year
+ * rfc850-date  Sunday, 06-Nov-94 08:49:37 GMT   obsolete; two-digit year
+ * asctime-date Sun Nov  6 08:49:37 1994         obsolete; a one-digit day after a space
+ * </pre>
+ * with single spaces, two-digit times and nothing before or after is invalid — a missing comma,
+ * a one-digit day or a two-digit year in an IMF-fixdate, a tab, a zone other than {@code GMT}, two
+ * dates in one value. RFC 9111 §5.3 makes an invalid {@code Expires} a time in the past, so a
+ * lenient reading of a malformed date would make a response the origin marked expired fresh.
+ *
+ * <p>Two readings are not the grammar's, and both are the RFC's own: names match
+ * case-insensitively, as RFC 9111 §4.2 asks of a cache ("Sun" and "SUN", "GMT" and "gmt"), and the
+ * optional whitespace around a field value, which is not part of the value (RFC 9110 §5.5), is
+ * ignored. The day-name must be the day of the date: its meaning is RFC 5322's, where a
+ * day-of-week that contradicts the date makes the date invalid. A leap second ({@code :60}) is read
+ * as {@code :59}, the nearest earlier time a {@link Instant} of whole seconds can hold (§4.2). An
+ * RFC 850 two-digit year more than 50 years ahead is in the past century (§5.6.7). Nothing depends
+ * on the local time zone.
  */
 public final class HttpDate {
 
@@ -80,22 +93,79 @@ public final class HttpDate {
      * @return the instant, or empty if the text is not a valid HTTP-date
      */
     public static Optional<Instant> parse(String text, Clock clock) {
-        if (text == null || text.length() > 64) {
+        if (text == null) {
             return Optional.empty();
         }
-        List<String> tokens = tokens(text);
-        if (tokens.size() == 6 && tokens.get(5).equalsIgnoreCase("GMT")) {
-            // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" or rfc850-date "Sunday, 06-Nov-94 08:49:37 GMT"
-            if (!isDayName(tokens.get(0))) {
+        String value = trimWhitespace(text);
+        if (value.length() < 24 || value.length() > 33) {
+            return Optional.empty();
+        }
+        if (value.length() == IMF_FIXDATE_LENGTH && value.charAt(3) == ',') {
+            return imfFixdate(value);
+        }
+        if (value.length() == 24 && value.charAt(3) == ' ') {
+            return asctime(value);
+        }
+        return rfc850(value, clock);
+    }
+
+    /**
+     * The instant of a field that holds one HTTP-date, such as {@code Expires}, {@code Date} or
+     * {@code Last-Modified}: empty when the field is absent, when its value is not a valid
+     * HTTP-date, and when it has several lines that disagree — RFC 9111 §4.2.1 lets a cache
+     * treat such a response as stale, the reading that never extends freshness.
+     *
+     * @param fieldLines the values of every line of the field, in order
+     * @return the instant, or empty
+     */
+    public static Optional<Instant> parseField(List<String> fieldLines) {
+        if (fieldLines.isEmpty()) {
+            return Optional.empty();
+        }
+        String first = fieldLines.get(0);
+        for (int i = 1; i < fieldLines.size(); i++) {
+            if (!trimWhitespace(fieldLines.get(i)).equals(trimWhitespace(first))) {
                 return Optional.empty();
             }
-            return toInstant(tokens.get(3), tokens.get(2), tokens.get(1), tokens.get(4), clock);
         }
-        if (tokens.size() == 5 && isDayName(tokens.get(0))) {
-            // asctime-date "Sun Nov  6 08:49:37 1994", always UTC
-            return toInstant(tokens.get(4), tokens.get(1), tokens.get(2), tokens.get(3), clock);
+        return parse(first);
+    }
+
+    /** {@code Sun, 06 Nov 1994 08:49:37 GMT} */
+    private static Optional<Instant> imfFixdate(String value) {
+        if (value.charAt(4) != ' ' || value.charAt(7) != ' ' || value.charAt(11) != ' ' || value.charAt(16) != ' '
+                || value.charAt(25) != ' ' || !value.regionMatches(true, 26, "GMT", 0, 3)) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return toInstant(dayName(value, 0, 3, SHORT_DAYS), digits(value, 12, 4), month(value, 8),
+                digits(value, 5, 2), value, 17);
+    }
+
+    /** {@code Sun Nov  6 08:49:37 1994}, or with {@code 06} */
+    private static Optional<Instant> asctime(String value) {
+        if (value.charAt(7) != ' ' || value.charAt(10) != ' ' || value.charAt(19) != ' ') {
+            return Optional.empty();
+        }
+        int day = value.charAt(8) == ' ' ? digits(value, 9, 1) : digits(value, 8, 2);
+        return toInstant(dayName(value, 0, 3, SHORT_DAYS), digits(value, 20, 4), month(value, 4), day, value, 11);
+    }
+
+    /** {@code Sunday, 06-Nov-94 08:49:37 GMT} */
+    private static Optional<Instant> rfc850(String value, Clock clock) {
+        int comma = value.indexOf(',');
+        if (comma < 6 || comma > 9 || value.length() != comma + 24) {
+            return Optional.empty();
+        }
+        int d = comma + 2;
+        if (value.charAt(comma + 1) != ' ' || value.charAt(d + 2) != '-' || value.charAt(d + 6) != '-'
+                || value.charAt(d + 9) != ' ' || value.charAt(d + 18) != ' '
+                || !value.regionMatches(true, d + 19, "GMT", 0, 3)) {
+            return Optional.empty();
+        }
+        int twoDigitYear = digits(value, d + 7, 2);
+        int year = twoDigitYear < 0 ? -1 : fullYear(twoDigitYear, clock);
+        return toInstant(dayName(value, 0, comma, LONG_DAYS), year, month(value, d + 3), digits(value, d, 2), value,
+                d + 10);
     }
 
     /** "Sun, 06 Nov 1994 08:49:37 GMT": a four-digit year, so the answer never depends on the clock. */
@@ -138,56 +208,50 @@ public final class HttpDate {
         return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
-    private static List<String> tokens(String text) {
-        List<String> tokens = new ArrayList<>(6);
-        int start = -1;
-        for (int i = 0; i <= text.length(); i++) {
-            char c = i < text.length() ? text.charAt(i) : ' ';
-            boolean separator = c == ' ' || c == '\t' || c == ',' || c == '-';
-            if (separator) {
-                if (start >= 0) {
-                    tokens.add(text.substring(start, i));
-                    start = -1;
-                }
-            } else if (start < 0) {
-                start = i;
-            }
+    /** The value without the optional whitespace around it, which RFC 9110 §5.5 excludes from field values. */
+    private static String trimWhitespace(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+            start++;
         }
-        return tokens;
+        while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return text.substring(start, end);
     }
 
-    private static boolean isDayName(String token) {
-        for (int i = 0; i < SHORT_DAYS.length; i++) {
-            if (token.equalsIgnoreCase(SHORT_DAYS[i]) || token.equalsIgnoreCase(LONG_DAYS[i])) {
-                return true;
+    /** The day of the week (1 for Monday) a name at the position means, or -1. */
+    private static int dayName(String value, int start, int length, String[] names) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].length() == length && value.regionMatches(true, start, names[i], 0, length)) {
+                return i + 1;
             }
         }
-        return false;
+        return -1;
     }
 
-    private static Optional<Instant> toInstant(String yearText, String monthText, String dayText,
-                                               String timeText, Clock clock) {
-        int year = digits(yearText, 2, 4);
-        int month = month(monthText);
-        int day = digits(dayText, 1, 2);
-        if (year < 0 || yearText.length() == 3 || month < 0 || day < 0 || timeText.length() < 5) {
+    /**
+     * @param timeAt where {@code HH:MM:SS} starts
+     */
+    private static Optional<Instant> toInstant(int dayOfWeek, int year, int month, int day, String value,
+                                               int timeAt) {
+        if (dayOfWeek < 0 || year < 0 || month < 0 || day < 0 || value.charAt(timeAt + 2) != ':'
+                || value.charAt(timeAt + 5) != ':') {
             return Optional.empty();
         }
-        if (yearText.length() == 2) {
-            year = fullYear(year, clock);
-        }
-        String[] hms = timeText.split(":", -1);
-        if (hms.length != 3) {
-            return Optional.empty();
-        }
-        int hour = digits(hms[0], 1, 2);
-        int minute = digits(hms[1], 2, 2);
-        int second = digits(hms[2], 2, 2);
+        int hour = digits(value, timeAt, 2);
+        int minute = digits(value, timeAt + 3, 2);
+        int second = digits(value, timeAt + 6, 2);
         if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
             return Optional.empty();
         }
         try {
             LocalDate date = LocalDate.of(year, month, day);
+            if (date.getDayOfWeek().getValue() != dayOfWeek) {
+                // RFC 5322 §3.3: a day-of-week that is not the date's makes the date invalid.
+                return Optional.empty();
+            }
             return Optional.of(date.atTime(hour, minute, Math.min(second, 59)).toInstant(ZoneOffset.UTC));
         } catch (DateTimeException e) {
             return Optional.empty();
@@ -200,28 +264,26 @@ public final class HttpDate {
         return year > currentYear + 50 ? year - 100 : year;
     }
 
-    private static int month(String token) {
+    /** The month (1 to 12) whose three-letter name is at the position, or -1. */
+    private static int month(String value, int start) {
         for (int i = 0; i < MONTHS.length; i++) {
-            if (token.equalsIgnoreCase(MONTHS[i])) {
+            if (value.regionMatches(true, start, MONTHS[i], 0, 3)) {
                 return i + 1;
             }
         }
         return -1;
     }
 
-    /** The value of 1–4 ASCII digits, within the given length bounds; otherwise -1. */
-    private static int digits(String token, int minLength, int maxLength) {
-        if (token.length() < minLength || token.length() > maxLength) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
+    /** The value of exactly {@code length} ASCII digits at the position, or -1. */
+    private static int digits(String value, int start, int length) {
+        int result = 0;
+        for (int i = start; i < start + length; i++) {
+            char c = value.charAt(i);
             if (c < '0' || c > '9') {
                 return -1;
             }
-            value = value * 10 + (c - '0');
+            result = result * 10 + (c - '0');
         }
-        return value;
+        return result;
     }
 }

@@ -116,9 +116,10 @@ public record Freshness(Duration lifetime, Duration age) {
             return seconds(cacheControl.maxAge());
         }
         if (directives.usesExpires(options)) {
-            Optional<String> expiresValue = response.headers().firstValue("Expires");
-            if (expiresValue.isPresent()) {
-                Optional<Instant> expires = HttpDate.parse(expiresValue.get());
+            List<String> expiresLines = response.headers().allValues("Expires");
+            if (!expiresLines.isEmpty()) {
+                // §5.3: an invalid value, and lines that disagree (§4.2.1), mean already expired.
+                Optional<Instant> expires = HttpDate.parseField(expiresLines);
                 if (expires.isEmpty()) {
                     return Duration.ZERO;
                 }
@@ -142,7 +143,7 @@ public record Freshness(Duration lifetime, Duration age) {
         if (!HEURISTICALLY_CACHEABLE.contains(response.status()) && !markedCacheable) {
             return Duration.ZERO;
         }
-        Optional<Instant> lastModified = response.headers().firstValue("Last-Modified").flatMap(HttpDate::parse);
+        Optional<Instant> lastModified = HttpDate.parseField(response.headers().allValues("Last-Modified"));
         if (lastModified.isEmpty() || options.heuristicFraction() == 0.0) {
             return Duration.ZERO;
         }
@@ -182,7 +183,7 @@ public record Freshness(Duration lifetime, Duration age) {
 
     /** {@code date_value}, or the receipt time when {@code Date} is missing or invalid (RFC 9110 §6.6.1). */
     static Instant dateValue(Response response, Instant responseTime) {
-        return response.headers().firstValue("Date").flatMap(HttpDate::parse).orElse(responseTime);
+        return HttpDate.parseField(response.headers().allValues("Date")).orElse(responseTime);
     }
 
     private static Duration seconds(OptionalLong seconds) {

@@ -58,9 +58,9 @@ final class Validation {
             headers = headers.with("If-None-Match", String.join(", ", entityTags));
         }
         if (withValidators.size() == 1) {
-            Optional<String> lastModified = withValidators.get(0).response().headers().firstValue("Last-Modified");
-            if (lastModified.isPresent() && HttpDate.parse(lastModified.get()).isPresent()) {
-                headers = headers.with("If-Modified-Since", lastModified.get());
+            Response validated = withValidators.get(0).response();
+            if (lastModified(validated).isPresent()) {
+                headers = headers.with("If-Modified-Since", validated.headers().firstValue("Last-Modified").orElseThrow());
             }
         }
         return request.withHeaders(headers);
@@ -148,7 +148,7 @@ final class Validation {
                 updated.add(name, value);
             }
         }
-        if (newer.headers().firstValue("Date").flatMap(HttpDate::parse).isEmpty()) {
+        if (HttpDate.parseField(newer.headers().allValues("Date")).isEmpty()) {
             updated.set("Date", HttpDate.format(receivedAt));
         }
         Response merged = new Response(stored.status(), updated.build());
@@ -162,7 +162,7 @@ final class Validation {
     }
 
     static Optional<Instant> lastModified(Response response) {
-        return response.headers().firstValue("Last-Modified").flatMap(HttpDate::parse);
+        return HttpDate.parseField(response.headers().allValues("Last-Modified"));
     }
 
     static boolean hasValidator(Response response) {

@@ -21,14 +21,57 @@ class HttpDateTest {
     @ValueSource(strings = {
         "Sun, 06 Nov 1994 08:49:37 GMT",    // IMF-fixdate
         "Sunday, 06-Nov-94 08:49:37 GMT",   // obsolete RFC 850
-        "Sun Nov  6 08:49:37 1994",         // obsolete asctime
-        "Sun Nov 06 08:49:37 1994",
-        "  Sun, 06 Nov 1994 08:49:37 GMT  ",
-        "Sun, 6 Nov 1994 08:49:37 GMT",
-        "Sun 06 Nov 1994 08:49:37 GMT",
-        "Sunday, 06-Nov-1994 08:49:37 GMT"})
+        "Sun Nov  6 08:49:37 1994",         // obsolete asctime, one-digit day after a space
+        "Sun Nov 06 08:49:37 1994",         // asctime with a two-digit day
+        "  Sun, 06 Nov 1994 08:49:37 GMT  ", // optional whitespace around the field value (RFC 9110 §5.5)
+        "\tSun, 06 Nov 1994 08:49:37 GMT"})
     void acceptsAllThreeFormats(String value) {
         assertThat(HttpDate.parse(value)).hasValue(EXAMPLE);
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {
+        "Sun, 6 Nov 1994 08:49:37 GMT",           // one-digit day in an IMF-fixdate
+        "Sun, 06 Nov 94 08:49:37 GMT",            // two-digit year in an IMF-fixdate
+        "Sun, 06 Nov 994 08:49:37 GMT",           // three-digit year
+        "Sun, 06 Nov 01994 08:49:37 GMT",         // five-digit year
+        "Sunday, 06-Nov-1994 08:49:37 GMT",       // four-digit year in an RFC 850 date
+        "Sun 06 Nov 1994 08:49:37 GMT",           // missing comma
+        "Sun,, 06 Nov 1994 08:49:37 GMT",         // extra comma
+        "Sun, 06 Nov 1994, 08:49:37 GMT",
+        "Sun,  06 Nov 1994 08:49:37 GMT",         // double spaces
+        "Sun, 06  Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37  GMT",
+        "Sun Nov   6 08:49:37 1994",
+        "Sun,\t06 Nov 1994 08:49:37 GMT",         // a tab where the grammar has SP
+        "Sun, 06-Nov-1994 08:49:37 GMT",          // dashes in an IMF-fixdate
+        "Sunday, 06 Nov 94 08:49:37 GMT",         // spaces in an RFC 850 date
+        "Sun, 06-Nov-94 08:49:37 GMT",            // short day name in an RFC 850 date
+        "Sunday, 06 Nov 1994 08:49:37 GMT",       // long day name in an IMF-fixdate
+        "Sun, 06 Nov 1994 8:49:37 GMT",           // one-digit hour
+        "Sun, 06 Nov 1994 08:49:7 GMT",
+        "Sun, 06 Nov 1994 08.49.37 GMT",
+        "Sun Nov 6 08:49:37 1994",                // asctime day without its padding space
+        "Sun Nov  6 08:49:37 94",
+        "Sun Nov  6 08:49:37 1994 GMT",
+        "Mon, 06 Nov 1994 08:49:37 GMT",          // a day-name that is not the date's
+        "Monday, 06-Nov-94 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37 GMT, Mon, 07 Nov 1994 08:49:37 GMT", // two dates in one value
+        "Sun, 06 Nov 1994 08:49:37 GMT Sun, 06 Nov 1994 08:49:37 GMT"})
+    @Rfc("RFC 9111 §5.3")
+    void rejectsWhatTheGrammarDoesNotAllowThoughALenientParserWouldReadIt(String value) {
+        assertThat(HttpDate.parse(value)).isEmpty();
+    }
+
+    @Test
+    @Rfc("RFC 9111 §4.2.1")
+    void aFieldWithLinesThatDisagreeHasNoDate() {
+        assertThat(HttpDate.parseField(java.util.List.of("Sun, 06 Nov 1994 08:49:37 GMT",
+                "Sun, 06 Nov 1994 08:49:37 GMT"))).hasValue(EXAMPLE);
+        assertThat(HttpDate.parseField(java.util.List.of("Sun, 06 Nov 1994 08:49:37 GMT",
+                "Mon, 07 Nov 1994 08:49:37 GMT"))).isEmpty();
+        assertThat(HttpDate.parseField(java.util.List.of())).isEmpty();
+        assertThat(HttpDate.parseField(java.util.List.of("0"))).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,6 +90,8 @@ class HttpDateTest {
         "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:60:00 GMT", "Sun, 06 Nov 1994 08:49:61 GMT",
         "Sun, 06 Nov 1994 08:49 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
         "Sun, 06 Nov 994 08:49:37 GMT", "Sun, 06 Nov 19944 08:49:37 GMT", "Sun, 06 Nov 1994 8:49:7 GMT",
+        "Sun, 06 Nov 1994 08:49:37 GMT+1", "Sun, 06 Nov 1994 08:49:37 EST", "Sun, 31 Feb 1994 08:49:37 GMT",
+        "Sun, 00 Nov 1994 08:49:37 GMT",
         "Sun, 06 Nov 1994 08:49:37 GMT, Mon, 07 Nov 1994 08:49:37 GMT",
         "Sun, 06 Nov 1994 08:49:37 GMT extra", "Sun Nov  6 08:49:37 1994 GMT",
         "Sun, 06 Nov 1994 08:49:37 GMT Sun, 06 Nov 1994 08:49:37 GMT Sun, 06 Nov 1994 08:49:37 GMT"})
@@ -64,9 +109,9 @@ class HttpDateTest {
     void readsATwoDigitYearMoreThanFiftyYearsAheadAsThePastCentury() {
         MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
-        assertThat(HttpDate.parse("Friday, 01-Jan-77 00:00:00 GMT", clock)).hasValue(Instant.parse("1977-01-01T00:00:00Z"));
-        assertThat(HttpDate.parse("Tuesday, 01-Jan-76 00:00:00 GMT", clock)).hasValue(Instant.parse("2076-01-01T00:00:00Z"));
-        assertThat(HttpDate.parse("Sunday, 01-Jan-30 00:00:00 GMT", clock)).hasValue(Instant.parse("2030-01-01T00:00:00Z"));
+        assertThat(HttpDate.parse("Saturday, 01-Jan-77 00:00:00 GMT", clock)).hasValue(Instant.parse("1977-01-01T00:00:00Z"));
+        assertThat(HttpDate.parse("Wednesday, 01-Jan-76 00:00:00 GMT", clock)).hasValue(Instant.parse("2076-01-01T00:00:00Z"));
+        assertThat(HttpDate.parse("Tuesday, 01-Jan-30 00:00:00 GMT", clock)).hasValue(Instant.parse("2030-01-01T00:00:00Z"));
     }
 
     @Test

@@ -100,9 +100,22 @@ class FreshnessLifetimeTest {
     }
 
     @Test
-    void twoExpiresFieldsCountByTheFirst() {
-        assertThat(lifetime(SHARED, "Expires", at(10), "Expires", at(1000), "Date", at(0)))
+    @Rfc({"RFC 9111 §4.2.1", "RFC 9111 §5.3"})
+    void twoExpiresFieldsThatDisagreeMakeTheResponseStaleAndTwoThatAgreeCount() {
+        assertThat(lifetime(SHARED, "Expires", at(10), "Expires", at(1000), "Date", at(0))).isZero();
+        assertThat(lifetime(SHARED, "Expires", at(10), "Expires", at(10), "Date", at(0)))
                 .isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "Expires: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "Thu, 1 Jan 2099 00:00:00 GMT", "Thu, 01 Jan 99 00:00:00 GMT", "Thu 01 Jan 2099 00:00:00 GMT",
+        "Thu,  01 Jan 2099 00:00:00 GMT", "Thu, 01-Jan-2099 00:00:00 GMT", "Thu, 01 Jan 2099 00:00:00 UTC",
+        "Thu, 01 Jan 2099 00:00:00 GMT, Fri, 02 Jan 2099 00:00:00 GMT", "Mon, 01 Jan 2099 00:00:00 GMT", "0"})
+    @Rfc("RFC 9111 §5.3")
+    void anExpiresALenientParserWouldReadAsFarInTheFutureMeansAlreadyExpired(String expires) {
+        assertThat(lifetime(SHARED, "Expires", "Thu, 01 Jan 2099 00:00:00 GMT", "Date", at(0))).isPositive();
+        assertThat(lifetime(SHARED, "Expires", expires, "Date", at(0))).isZero();
     }
 
     @Test
