@@ -15,18 +15,44 @@ import java.util.Set;
  * Parsed cache directives of a {@code Cache-Control} field (RFC 9111 §5.2) or of a targeted
  * cache-control field (RFC 9213).
  *
- * <p>Parsing never throws. It follows RFC 9111 §5.2 and §4.2.1:
- * <ul>
- *   <li>directive names compare case-insensitively and are kept in lower case;</li>
- *   <li>arguments may be tokens or quoted strings, and a quoted string may contain commas
- *       ({@code private="Set-Cookie, X-Id"});</li>
- *   <li>when a directive occurs more than once, its first occurrence counts;</li>
- *   <li>an argument that is not valid delta-seconds makes {@link #seconds} empty while
- *       {@link #has} stays true, so a caller can treat the freshness as invalid (a response with
- *       {@code max-age=abc} is stale, §4.2.1), and values too large saturate at 2^31
- *       (§1.2.2);</li>
- *   <li>unknown (extension) directives are kept, and otherwise ignored (§5.2.3).</li>
- * </ul>
+ * <p>Parsing never throws. Directive names compare case-insensitively and are kept in lower
+ * case; arguments may be tokens or quoted strings, and a quoted string may contain commas
+ * ({@code private="Set-Cookie, X-Id"}); unknown (extension) directives are kept, and otherwise
+ * ignored (§5.2.3); values too large saturate at 2^31 (§1.2.2).
+ *
+ * <p>Every occurrence of a directive counts, in every field line: a directive is read by its
+ * meaning, never by its first occurrence, so that no spelling of a restrictive directive can be
+ * hidden behind another (the class of CVE-2026-59427). When occurrences differ:
+ * <table>
+ *   <caption>How several occurrences of a directive are read</caption>
+ *   <tr><th>directives</th><th>reading</th><th>why</th></tr>
+ *   <tr><td>{@code private}, {@code no-cache}</td>
+ *       <td>unqualified if any occurrence is unqualified, names no valid field, or is malformed;
+ *           otherwise qualified by the union of the fields named</td>
+ *       <td>the most restrictive reading (§5.2.2.4, §5.2.2.7)</td></tr>
+ *   <tr><td>{@code no-store}, {@code must-revalidate}, {@code proxy-revalidate},
+ *           {@code no-transform}, {@code only-if-cached}</td>
+ *       <td>present if any occurrence is, with or without an argument</td>
+ *       <td>the most restrictive reading</td></tr>
+ *   <tr><td>{@code public}, {@code must-understand}, {@code immutable}</td>
+ *       <td>present only if every occurrence is without an argument</td>
+ *       <td>they loosen the rules; a spelling they do not have loosens nothing</td></tr>
+ *   <tr><td>delta-seconds ({@code max-age}, {@code s-maxage}, {@code stale-while-revalidate},
+ *           {@code stale-if-error}, {@code max-stale}, {@code min-fresh}):
+ *           {@link #seconds}</td>
+ *       <td>the value when every occurrence gives the same valid one; otherwise invalid</td>
+ *       <td>§4.2.1: duplicates may make a response stale, the reading that never extends
+ *           freshness; an invalid {@code stale-*} serves nothing stale</td></tr>
+ *   <tr><td>request directives: {@link #smallestSeconds}, {@link #largestSeconds},
+ *           {@link #valueless}</td>
+ *       <td>what {@code RequestDirectives} reads: the smallest {@code max-age}, {@code max-stale}
+ *           and {@code stale-if-error}, the largest {@code min-fresh}</td>
+ *       <td>the client's strictest wish (§5.2.1)</td></tr>
+ * </table>
+ *
+ * <p>Targeted fields follow the same rules. RFC 8941 would keep only the last member of a key
+ * in a Dictionary; reading every member instead is stricter in the same way, and a Boolean
+ * false member ({@code no-store=?0}) is an absent directive.
  *
  * <p>Immutable and thread-safe.
  */
@@ -60,10 +86,16 @@ public final class CacheControl {
     private record Parsed(String line, CacheControl value) {
     }
 
-    /** Directive name → argument, or {@code null} when the directive has no argument. */
-    private final Map<String, String> directives;
+    /**
+     * Directive name → the argument of each occurrence, in order: {@link #NO_ARGUMENT} for one
+     * without, {@link #MALFORMED} for one whose argument is malformed.
+     */
+    private final Map<String, List<String>> directives;
 
-    private CacheControl(Map<String, String> directives) {
+    /** The mark of an occurrence without an argument. */
+    private static final String NO_ARGUMENT = new String("<none>");
+
+    private CacheControl(Map<String, List<String>> directives) {
         this.directives = directives;
     }
 
@@ -99,11 +131,23 @@ public final class CacheControl {
     }
 
     private static CacheControl parseLines(List<String> fieldLines) {
-        Map<String, String> directives = new LinkedHashMap<>();
+        Map<String, List<String>> directives = new LinkedHashMap<>();
         for (String line : fieldLines) {
             parseLine(line, directives);
         }
-        return directives.isEmpty() ? EMPTY : new CacheControl(Collections.unmodifiableMap(directives));
+        return of(directives);
+    }
+
+    private static CacheControl of(Map<String, List<String>> directives) {
+        if (directives.isEmpty()) {
+            return EMPTY;
+        }
+        directives.replaceAll((name, arguments) -> Collections.unmodifiableList(arguments));
+        return new CacheControl(Collections.unmodifiableMap(directives));
+    }
+
+    private static void add(Map<String, List<String>> directives, String name, String argument) {
+        directives.computeIfAbsent(name, n -> new ArrayList<>(1)).add(argument == null ? NO_ARGUMENT : argument);
     }
 
     /**
@@ -123,24 +167,25 @@ public final class CacheControl {
         if (fieldLines.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Map<String, StructuredFields.Item>> dictionary =
-                StructuredFields.parseDictionary(String.join(", ", fieldLines));
-        if (dictionary.isEmpty() || dictionary.get().isEmpty()) {
+        Optional<List<Map.Entry<String, StructuredFields.Item>>> members =
+                StructuredFields.parseDictionaryMembers(String.join(", ", fieldLines));
+        if (members.isEmpty() || members.get().isEmpty()) {
             return Optional.empty();
         }
-        Map<String, String> directives = new LinkedHashMap<>();
-        dictionary.get().forEach((name, item) -> {
+        Map<String, List<String>> directives = new LinkedHashMap<>();
+        for (Map.Entry<String, StructuredFields.Item> member : members.get()) {
+            StructuredFields.Item item = member.getValue();
             if (item instanceof StructuredFields.BooleanItem bool) {
                 if (bool.value()) {
-                    directives.put(name, null);
+                    add(directives, member.getKey(), null);
                 }
             } else if (item instanceof StructuredFields.TextItem text) {
-                directives.put(name, text.text());
+                add(directives, member.getKey(), text.text());
             } else {
-                directives.put(name, MALFORMED);
+                add(directives, member.getKey(), MALFORMED);
             }
-        });
-        return Optional.of(directives.isEmpty() ? EMPTY : new CacheControl(Collections.unmodifiableMap(directives)));
+        }
+        return Optional.of(of(directives));
     }
 
     /**
@@ -163,26 +208,108 @@ public final class CacheControl {
     }
 
     /**
-     * The argument of the directive's first occurrence, unquoted.
+     * The directive's argument, unquoted, when every occurrence gives the same one.
      *
      * @param name a directive name, in any case
-     * @return the argument, or empty if the directive is absent or has none
+     * @return the argument, or empty if the directive is absent, has none, or its occurrences
+     *         disagree
      */
     public Optional<String> argument(String name) {
-        String argument = directives.get(name.toLowerCase(Locale.ROOT));
-        return argument == null ? Optional.empty() : Optional.of(argument);
+        List<String> arguments = directives.get(name.toLowerCase(Locale.ROOT));
+        if (arguments == null) {
+            return Optional.empty();
+        }
+        String first = arguments.get(0);
+        for (String argument : arguments) {
+            if (argument == NO_ARGUMENT ? first != NO_ARGUMENT : !argument.equals(first)) {
+                return Optional.empty();
+            }
+        }
+        return first == NO_ARGUMENT ? Optional.empty() : Optional.of(first);
     }
 
     /**
-     * The directive's argument as delta-seconds (RFC 9111 §1.2.2), saturating at 2^31.
+     * The directive's argument as delta-seconds (RFC 9111 §1.2.2), saturating at 2^31, when every
+     * occurrence gives the same valid value.
      *
      * @param name a directive name, in any case
-     * @return the seconds, or empty if the directive is absent, has no argument, or its argument
-     *         is not a non-negative integer
+     * @return the seconds, or empty if the directive is absent, an occurrence has no argument or
+     *         one that is not a non-negative integer, or the occurrences disagree
      */
     public OptionalLong seconds(String name) {
-        String argument = directives.get(name.toLowerCase(Locale.ROOT));
-        return argument == null ? OptionalLong.empty() : parseDeltaSeconds(argument);
+        List<String> arguments = directives.get(name.toLowerCase(Locale.ROOT));
+        if (arguments == null) {
+            return OptionalLong.empty();
+        }
+        long agreed = -1;
+        for (String argument : arguments) {
+            long seconds = argument == NO_ARGUMENT ? -1 : FieldValues.parseDeltaSeconds(argument);
+            if (seconds < 0 || agreed >= 0 && seconds != agreed) {
+                return OptionalLong.empty();
+            }
+            agreed = seconds;
+        }
+        return OptionalLong.of(agreed);
+    }
+
+    /**
+     * The smallest valid delta-seconds among the directive's occurrences; those without a valid
+     * argument are ignored. For request directives that relax the cache's rules, where the
+     * client's strictest wish counts.
+     *
+     * @param name a directive name, in any case
+     * @return the seconds, or empty if no occurrence has a valid argument
+     */
+    public OptionalLong smallestSeconds(String name) {
+        return extremeSeconds(name, true);
+    }
+
+    /**
+     * The largest valid delta-seconds among the directive's occurrences; those without a valid
+     * argument are ignored. For request directives that tighten the cache's rules
+     * ({@code min-fresh}).
+     *
+     * @param name a directive name, in any case
+     * @return the seconds, or empty if no occurrence has a valid argument
+     */
+    public OptionalLong largestSeconds(String name) {
+        return extremeSeconds(name, false);
+    }
+
+    private OptionalLong extremeSeconds(String name, boolean smallest) {
+        List<String> arguments = directives.get(name.toLowerCase(Locale.ROOT));
+        if (arguments == null) {
+            return OptionalLong.empty();
+        }
+        long extreme = -1;
+        for (String argument : arguments) {
+            long seconds = argument == NO_ARGUMENT ? -1 : FieldValues.parseDeltaSeconds(argument);
+            if (seconds >= 0 && (extreme < 0 || (smallest ? seconds < extreme : seconds > extreme))) {
+                extreme = seconds;
+            }
+        }
+        return extreme < 0 ? OptionalLong.empty() : OptionalLong.of(extreme);
+    }
+
+    /**
+     * Whether the directive is present and no occurrence has an argument: the spelling of
+     * {@code public}, {@code immutable}, {@code must-understand}, and of a {@code max-stale}
+     * that accepts any staleness.
+     *
+     * @param name a directive name, in any case
+     * @return true if present and every occurrence is without an argument
+     */
+    public boolean valueless(String name) {
+        List<String> arguments = directives.get(name.toLowerCase(Locale.ROOT));
+        if (arguments == null) {
+            return false;
+        }
+        for (String argument : arguments) {
+            if (argument != NO_ARGUMENT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -253,19 +380,20 @@ public final class CacheControl {
     }
 
     /**
-     * The unqualified {@code no-cache} (§5.2.1.4, §5.2.2.4). A qualified {@code no-cache} whose
-     * argument names no field counts as unqualified, the more restrictive reading.
+     * The unqualified {@code no-cache} (§5.2.1.4, §5.2.2.4): an occurrence without an argument, or
+     * one whose argument names no valid field or is malformed, anywhere among them — the more
+     * restrictive reading.
      *
      * @return true if every reuse needs validation
      */
     public boolean noCache() {
-        return has("no-cache") && noCacheFields().isEmpty();
+        return isUnqualified("no-cache");
     }
 
     /**
-     * The field names of a qualified {@code no-cache} (§5.2.2.4), in lower case.
+     * The field names of the qualified occurrences of {@code no-cache} (§5.2.2.4), in lower case.
      *
-     * @return the names; empty if absent or unqualified
+     * @return the union of the names; empty if absent or only unqualified
      */
     public Set<String> noCacheFields() {
         return fieldNames("no-cache");
@@ -281,31 +409,32 @@ public final class CacheControl {
     }
 
     /**
-     * The unqualified {@code private} (§5.2.2.7). A qualified {@code private} whose argument names
-     * no field counts as unqualified.
+     * The unqualified {@code private} (§5.2.2.7): an occurrence without an argument, or one whose
+     * argument names no valid field or is malformed, anywhere among them, whatever qualified
+     * occurrences precede or follow it.
      *
      * @return true if a shared cache must not store the response
      */
     public boolean isPrivate() {
-        return has("private") && privateFields().isEmpty();
+        return isUnqualified("private");
     }
 
     /**
-     * The field names of a qualified {@code private} (§5.2.2.7), in lower case.
+     * The field names of the qualified occurrences of {@code private} (§5.2.2.7), in lower case.
      *
-     * @return the names; empty if absent or unqualified
+     * @return the union of the names; empty if absent or only unqualified
      */
     public Set<String> privateFields() {
         return fieldNames("private");
     }
 
     /**
-     * {@code public} (§5.2.2.9).
+     * {@code public} (§5.2.2.9), spelled as it is defined: without an argument.
      *
-     * @return true if present
+     * @return true if present, and no occurrence has an argument
      */
     public boolean isPublic() {
-        return has("public");
+        return valueless("public");
     }
 
     /**
@@ -327,12 +456,13 @@ public final class CacheControl {
     }
 
     /**
-     * {@code must-understand} (§5.2.2.3).
+     * {@code must-understand} (§5.2.2.3), which lifts {@code no-store}: only spelled as it is
+     * defined, without an argument.
      *
-     * @return true if present
+     * @return true if present, and no occurrence has an argument
      */
     public boolean mustUnderstand() {
-        return has("must-understand");
+        return valueless("must-understand");
     }
 
     /**
@@ -345,12 +475,12 @@ public final class CacheControl {
     }
 
     /**
-     * {@code immutable} (RFC 8246).
+     * {@code immutable} (RFC 8246), spelled as it is defined: without an argument.
      *
-     * @return true if present
+     * @return true if present, and no occurrence has an argument
      */
     public boolean immutable() {
-        return has("immutable");
+        return valueless("immutable");
     }
 
     /**
@@ -387,11 +517,35 @@ public final class CacheControl {
         return extensions;
     }
 
+    private boolean isUnqualified(String directive) {
+        List<String> arguments = directives.get(directive);
+        if (arguments == null) {
+            return false;
+        }
+        for (String argument : arguments) {
+            if (argument == NO_ARGUMENT || names(argument).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Set<String> fieldNames(String directive) {
-        String argument = directives.get(directive);
-        if (argument == null) {
+        List<String> arguments = directives.get(directive);
+        if (arguments == null) {
             return Set.of();
         }
+        Set<String> names = new LinkedHashSet<>();
+        for (String argument : arguments) {
+            if (argument != NO_ARGUMENT) {
+                names.addAll(names(argument));
+            }
+        }
+        return names;
+    }
+
+    /** The valid field names of a qualified argument, in lower case. */
+    private static Set<String> names(String argument) {
         List<String> members = new ArrayList<>();
         FieldValues.splitList(argument, members);
         Set<String> names = new LinkedHashSet<>();
@@ -403,7 +557,7 @@ public final class CacheControl {
         return names;
     }
 
-    /** Directives compare by name and argument, in order. */
+    /** Directives compare by name and the arguments of their occurrences, in order. */
     @Override
     public boolean equals(Object other) {
         return other instanceof CacheControl that
@@ -415,21 +569,24 @@ public final class CacheControl {
         return directives.hashCode();
     }
 
-    /** The directives as a {@code Cache-Control} field value. */
+    /** The directives as a {@code Cache-Control} field value, every occurrence of a name together. */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder();
-        directives.forEach((name, argument) -> {
-            if (text.length() > 0) {
-                text.append(", ");
-            }
-            text.append(name);
-            if (argument != null) {
-                text.append('=');
-                if (FieldValues.isToken(argument)) {
-                    text.append(argument);
-                } else {
-                    text.append('"').append(argument.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        directives.forEach((name, arguments) -> {
+            for (String argument : arguments) {
+                if (text.length() > 0) {
+                    text.append(", ");
+                }
+                text.append(name);
+                if (argument != NO_ARGUMENT) {
+                    text.append('=');
+                    if (FieldValues.isToken(argument)) {
+                        text.append(argument);
+                    } else {
+                        text.append('"').append(argument.replace("\\", "\\\\").replace("\"", "\\\""))
+                                .append('"');
+                    }
                 }
             }
         });
@@ -441,7 +598,7 @@ public final class CacheControl {
      * commas. A member that is malformed after its name keeps its name with a {@link #MALFORMED}
      * argument: {@code max-age=5 6} still says "max-age", just not a usable one.
      */
-    private static void parseLine(String line, Map<String, String> into) {
+    private static void parseLine(String line, Map<String, List<String>> into) {
         int length = line.length();
         int i = 0;
         while (i < length) {
@@ -492,7 +649,7 @@ public final class CacheControl {
                 }
             }
             if (!name.isEmpty()) {
-                into.putIfAbsent(name, malformed ? MALFORMED : argument);
+                add(into, name, malformed ? MALFORMED : argument);
             }
         }
     }

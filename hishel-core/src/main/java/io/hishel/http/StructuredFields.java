@@ -1,6 +1,8 @@
 package io.hishel.http;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +42,20 @@ final class StructuredFields {
      * @return the members in order, or empty if the input is not a valid Dictionary
      */
     static Optional<Map<String, Item>> parseDictionary(String fieldValue) {
+        return parseDictionaryMembers(fieldValue).map(members -> {
+            Map<String, Item> dictionary = new LinkedHashMap<>();
+            members.forEach(member -> dictionary.put(member.getKey(), member.getValue()));
+            return dictionary;
+        });
+    }
+
+    /**
+     * Parses a Dictionary, keeping every member, also those whose key repeats an earlier one,
+     * for readers that must not let a later member hide an earlier one.
+     *
+     * @return the members in order, or empty if the input is not a valid Dictionary
+     */
+    static Optional<List<Map.Entry<String, Item>>> parseDictionaryMembers(String fieldValue) {
         // §4.2: discard leading and trailing SP before parsing.
         int start = 0;
         int end = fieldValue.length();
@@ -56,8 +72,8 @@ final class StructuredFields {
         }
     }
 
-    private Map<String, Item> dictionary() {
-        Map<String, Item> members = new LinkedHashMap<>();
+    private List<Map.Entry<String, Item>> dictionary() {
+        List<Map.Entry<String, Item>> members = new ArrayList<>();
         while (position < input.length()) {
             String key = key();
             Item value;
@@ -68,7 +84,7 @@ final class StructuredFields {
                 parameters();
                 value = new BooleanItem(true);
             }
-            members.put(key, value);
+            members.add(Map.entry(key, value));
             skipOptionalWhitespace();
             if (position == input.length()) {
                 return members;

@@ -10,7 +10,10 @@ import java.util.OptionalLong;
 /**
  * The request directives this cache honours (RFC 9111 §5.2.1): none when the options say clients'
  * directives are ignored; {@code Pragma: no-cache} as {@code no-cache} when the request has no
- * {@code Cache-Control} (§5.4). Arguments that are not valid delta-seconds are ignored.
+ * {@code Cache-Control} (§5.4). Arguments that are not valid delta-seconds are ignored. When a
+ * directive occurs more than once, the client's strictest wish counts: the smallest
+ * {@code max-age}, {@code max-stale} and {@code stale-if-error}, the largest {@code min-fresh};
+ * {@code max-stale} accepts any staleness only when no occurrence bounds it.
  */
 record RequestDirectives(CacheControl cacheControl, boolean pragmaNoCache) {
 
@@ -42,26 +45,23 @@ record RequestDirectives(CacheControl cacheControl, boolean pragmaNoCache) {
     }
 
     OptionalLong maxAge() {
-        return cacheControl.maxAge();
+        return cacheControl.smallestSeconds("max-age");
     }
 
     OptionalLong minFresh() {
-        return cacheControl.minFresh();
+        return cacheControl.largestSeconds("min-fresh");
     }
 
     OptionalLong staleIfError() {
-        return cacheControl.staleIfError();
+        return cacheControl.smallestSeconds("stale-if-error");
     }
 
     /** §5.2.1.2: {@code max-stale} alone accepts any staleness; with a value, up to that many seconds. */
     boolean acceptsStaleness(Duration staleness) {
-        if (!cacheControl.has("max-stale")) {
-            return false;
-        }
-        if (cacheControl.argument("max-stale").isEmpty()) {
+        if (cacheControl.valueless("max-stale")) {
             return true;
         }
-        OptionalLong limit = cacheControl.maxStale();
+        OptionalLong limit = cacheControl.smallestSeconds("max-stale");
         return limit.isPresent() && staleness.compareTo(Duration.ofSeconds(limit.getAsLong())) <= 0;
     }
 }

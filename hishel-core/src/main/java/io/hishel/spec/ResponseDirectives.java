@@ -43,8 +43,12 @@ record ResponseDirectives(CacheControl cacheControl, boolean targeted) {
                 || options.shared() && (cacheControl.proxyRevalidate() || cacheControl.has("s-maxage"));
     }
 
-    /** §3.5: the directives that let a shared cache reuse a response to an authorised request. */
+    /**
+     * §3.5: the directives that let a shared cache reuse a response to an authorised request —
+     * only in the spelling that defines them, since here they loosen what the cache may do: a
+     * valid {@code s-maxage}, {@code public} and {@code must-revalidate} without arguments.
+     */
     boolean allowsSharingAuthorized() {
-        return cacheControl.isPublic() || cacheControl.has("s-maxage") || cacheControl.mustRevalidate();
+        return cacheControl.isPublic() || cacheControl.sMaxAge().isPresent() || cacheControl.valueless("must-revalidate");
     }
 }

@@ -94,8 +94,10 @@ class FreshnessLifetimeTest {
     }
 
     @Test
-    void aDuplicatedDirectiveCountsByItsFirstOccurrence() {
-        assertThat(lifetime(SHARED, "Cache-Control", "max-age=10", "Cache-Control", "max-age=1000"))
+    @Rfc("RFC 9111 §4.2.1")
+    void aDuplicatedFreshnessDirectiveThatDisagreesMakesTheResponseStale() {
+        assertThat(lifetime(SHARED, "Cache-Control", "max-age=10", "Cache-Control", "max-age=1000")).isZero();
+        assertThat(lifetime(SHARED, "Cache-Control", "max-age=10", "Cache-Control", "max-age=10"))
                 .isEqualTo(Duration.ofSeconds(10));
     }
 
