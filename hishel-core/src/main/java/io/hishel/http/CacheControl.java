@@ -75,18 +75,6 @@ public final class CacheControl {
     private static final String MALFORMED = "";
 
     /**
-     * Recently parsed one-line values, by hash. Every hit reads the stored response's
-     * {@code Cache-Control}, and a hot entry's is the same text every time: this makes that a
-     * lookup instead of a parse. Parsed values are immutable, so racing threads at worst parse
-     * the same text twice.
-     */
-    private static final Parsed[] RECENT = new Parsed[256];
-    private static final int LONGEST_MEMOISED = 256;
-
-    private record Parsed(String line, CacheControl value) {
-    }
-
-    /**
      * Directive name → the argument of each occurrence, in order: {@link #NO_ARGUMENT} for one
      * without, {@link #MALFORMED} for one whose argument is malformed.
      */
@@ -116,17 +104,6 @@ public final class CacheControl {
      * @return the directives
      */
     public static CacheControl parse(List<String> fieldLines) {
-        if (fieldLines.size() == 1 && fieldLines.get(0).length() <= LONGEST_MEMOISED) {
-            String line = fieldLines.get(0);
-            int slot = line.hashCode() & (RECENT.length - 1);
-            Parsed recent = RECENT[slot];
-            if (recent != null && recent.line().equals(line)) {
-                return recent.value();
-            }
-            CacheControl value = parseLines(fieldLines);
-            RECENT[slot] = new Parsed(line, value);
-            return value;
-        }
         return parseLines(fieldLines);
     }
 

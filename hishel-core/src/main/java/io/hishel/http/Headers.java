@@ -55,6 +55,19 @@ public final class Headers implements Iterable<Headers.Field> {
     /** Alternating names and values: {@code [name0, value0, name1, value1, …]}. */
     private final String[] namesAndValues;
 
+    /**
+     * The fields a cache reads, parsed when first asked for and kept with the text they come
+     * from, as OkHttp keeps a response's parsed {@code CacheControl}: a stored entry's directives,
+     * dates and validators are parsed once per entry, a request's directives once per request.
+     * Parsed values are immutable, so threads racing to fill a slot at worst parse twice.
+     */
+    private volatile CacheControl cacheControl;
+    private volatile Parsed parsed;
+
+    /** The parsed values other than {@code Cache-Control}, by field name (lower case). */
+    private record Parsed(String field, Object value, Parsed next) {
+    }
+
     private Headers(String[] namesAndValues) {
         this.namesAndValues = namesAndValues;
     }
@@ -352,6 +365,68 @@ public final class Headers implements Iterable<Headers.Field> {
                 return field;
             }
         };
+    }
+
+    /**
+     * The {@code Cache-Control} field, parsed once (RFC 9111 §5.2).
+     *
+     * @return the directives of every {@code Cache-Control} line
+     */
+    public CacheControl cacheControl() {
+        CacheControl directives = cacheControl;
+        if (directives == null) {
+            directives = CacheControl.parse(allValues("Cache-Control"));
+            cacheControl = directives;
+        }
+        return directives;
+    }
+
+    /**
+     * A targeted cache-control field (RFC 9213), parsed once.
+     *
+     * @param field the field's name, such as {@code CDN-Cache-Control}
+     * @return its directives, or empty if it is absent or must be ignored (§2.1)
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<CacheControl> targetedCacheControl(String field) {
+        return (Optional<CacheControl>) memoised(field, () -> {
+            List<String> lines = allValues(field);
+            return lines.isEmpty() ? Optional.empty() : CacheControl.parseTargeted(lines);
+        });
+    }
+
+    /**
+     * A field that holds one HTTP-date, such as {@code Date}, {@code Expires} or
+     * {@code Last-Modified}, parsed once by {@link HttpDate#parseField}.
+     *
+     * @param field the field's name
+     * @return the instant, or empty if the field is absent, invalid or has lines that disagree
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<java.time.Instant> date(String field) {
+        return (Optional<java.time.Instant>) memoised(field, () -> HttpDate.parseField(allValues(field)));
+    }
+
+    /**
+     * The {@code ETag} field (RFC 9110 §8.8.3), parsed once.
+     *
+     * @return the entity-tag of the first {@code ETag} line, or empty if there is none or it is invalid
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<EntityTag> entityTag() {
+        return (Optional<EntityTag>) memoised("etag", () -> firstValue("ETag").flatMap(EntityTag::parse));
+    }
+
+    private Object memoised(String field, java.util.function.Supplier<Object> parse) {
+        String key = field.toLowerCase(Locale.ROOT);
+        for (Parsed entry = parsed; entry != null; entry = entry.next()) {
+            if (entry.field().equals(key)) {
+                return entry.value();
+            }
+        }
+        Object value = parse.get();
+        parsed = new Parsed(key, value, parsed);
+        return value;
     }
 
     /**

@@ -48,17 +48,6 @@ public final class HttpDate {
     private static final Instant LATEST_FORMATTABLE = Instant.parse("9999-12-31T23:59:59Z");
     /** The length of every IMF-fixdate, and of no date in the other two formats. */
     private static final int IMF_FIXDATE_LENGTH = 29;
-    /**
-     * Recently parsed IMF-fixdates, by hash. A hit reads a stored response's {@code Date} to
-     * compute its age, and a hot entry's date is the same text every time: this makes that a
-     * lookup instead of a parse. Slots are replaced, never cleared; records are immutable, so
-     * racing threads at worst parse the same date twice.
-     */
-    private static final Parsed[] RECENT = new Parsed[256];
-
-    private record Parsed(String text, Optional<Instant> instant) {
-    }
-
     private HttpDate() {
     }
 
@@ -69,18 +58,7 @@ public final class HttpDate {
      * @return the instant, or empty if the text is not a valid HTTP-date
      */
     public static Optional<Instant> parse(String text) {
-        if (!isImfFixdateShaped(text)) {
-            // Possibly a two-digit year, read relative to now: the answer may change, not memoised.
-            return parse(text, Clock.systemUTC());
-        }
-        int slot = text.hashCode() & (RECENT.length - 1);
-        Parsed recent = RECENT[slot];
-        if (recent != null && recent.text().equals(text)) {
-            return recent.instant();
-        }
-        Optional<Instant> instant = parse(text, Clock.systemUTC());
-        RECENT[slot] = new Parsed(text, instant);
-        return instant;
+        return parse(text, Clock.systemUTC());
     }
 
     /**
@@ -166,20 +144,6 @@ public final class HttpDate {
         int year = twoDigitYear < 0 ? -1 : fullYear(twoDigitYear, clock);
         return toInstant(dayName(value, 0, comma, LONG_DAYS), year, month(value, d + 3), digits(value, d, 2), value,
                 d + 10);
-    }
-
-    /** "Sun, 06 Nov 1994 08:49:37 GMT": a four-digit year, so the answer never depends on the clock. */
-    private static boolean isImfFixdateShaped(String text) {
-        if (text == null || text.length() != IMF_FIXDATE_LENGTH || text.charAt(3) != ',' || text.charAt(11) != ' '
-                || text.charAt(16) != ' ' || text.charAt(19) != ':' || text.charAt(22) != ':') {
-            return false;
-        }
-        for (int i = 12; i < 16; i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.hishel.spec;
 
 import io.hishel.http.CacheControl;
-import io.hishel.http.HttpDate;
 import io.hishel.http.Response;
 import io.hishel.policy.CacheOptions;
 import io.hishel.storage.Entry;
@@ -116,10 +115,9 @@ public record Freshness(Duration lifetime, Duration age) {
             return seconds(cacheControl.maxAge());
         }
         if (directives.usesExpires(options)) {
-            List<String> expiresLines = response.headers().allValues("Expires");
-            if (!expiresLines.isEmpty()) {
+            if (response.headers().contains("Expires")) {
                 // §5.3: an invalid value, and lines that disagree (§4.2.1), mean already expired.
-                Optional<Instant> expires = HttpDate.parseField(expiresLines);
+                Optional<Instant> expires = response.headers().date("Expires");
                 if (expires.isEmpty()) {
                     return Duration.ZERO;
                 }
@@ -143,7 +141,7 @@ public record Freshness(Duration lifetime, Duration age) {
         if (!HEURISTICALLY_CACHEABLE.contains(response.status()) && !markedCacheable) {
             return Duration.ZERO;
         }
-        Optional<Instant> lastModified = HttpDate.parseField(response.headers().allValues("Last-Modified"));
+        Optional<Instant> lastModified = response.headers().date("Last-Modified");
         if (lastModified.isEmpty() || options.heuristicFraction() == 0.0) {
             return Duration.ZERO;
         }
@@ -183,7 +181,7 @@ public record Freshness(Duration lifetime, Duration age) {
 
     /** {@code date_value}, or the receipt time when {@code Date} is missing or invalid (RFC 9110 §6.6.1). */
     static Instant dateValue(Response response, Instant responseTime) {
-        return HttpDate.parseField(response.headers().allValues("Date")).orElse(responseTime);
+        return response.headers().date("Date").orElse(responseTime);
     }
 
     private static Duration seconds(OptionalLong seconds) {

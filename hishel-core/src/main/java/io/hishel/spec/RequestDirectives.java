@@ -4,7 +4,6 @@ import io.hishel.http.CacheControl;
 import io.hishel.http.Request;
 import io.hishel.policy.CacheOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -23,13 +22,12 @@ record RequestDirectives(CacheControl cacheControl, boolean pragmaNoCache) {
         if (!options.honorRequestDirectives()) {
             return NONE;
         }
-        List<String> lines = request.headers().allValues("Cache-Control");
-        if (lines.isEmpty()) {
+        if (!request.headers().contains("Cache-Control")) {
             boolean pragma = request.headers().listValues("Pragma").stream()
                     .anyMatch(member -> member.equalsIgnoreCase("no-cache"));
             return pragma ? new RequestDirectives(CacheControl.EMPTY, true) : NONE;
         }
-        return new RequestDirectives(CacheControl.parse(lines), false);
+        return new RequestDirectives(request.headers().cacheControl(), false);
     }
 
     boolean noCache() {

@@ -3,7 +3,6 @@ package io.hishel.spec;
 import io.hishel.http.CacheControl;
 import io.hishel.http.Headers;
 import io.hishel.policy.CacheOptions;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,15 +17,12 @@ record ResponseDirectives(CacheControl cacheControl, boolean targeted) {
 
     static ResponseDirectives of(Headers headers, CacheOptions options) {
         for (String field : options.targetedFields()) {
-            List<String> lines = headers.allValues(field);
-            if (!lines.isEmpty()) {
-                Optional<CacheControl> parsed = CacheControl.parseTargeted(lines);
-                if (parsed.isPresent()) {
-                    return new ResponseDirectives(parsed.get(), true);
-                }
+            Optional<CacheControl> parsed = headers.targetedCacheControl(field);
+            if (parsed.isPresent()) {
+                return new ResponseDirectives(parsed.get(), true);
             }
         }
-        return new ResponseDirectives(CacheControl.parse(headers.allValues("Cache-Control")), false);
+        return new ResponseDirectives(headers.cacheControl(), false);
     }
 
     /** §5.3: {@code Expires} counts unless max-age, a shared cache's s-maxage, or a targeted field overrides it. */

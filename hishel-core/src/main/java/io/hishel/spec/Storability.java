@@ -180,7 +180,7 @@ final class Storability {
     static Response storable(Response response, CacheOptions options, Instant receivedAt) {
         ResponseDirectives directives = ResponseDirectives.of(response.headers(), options);
         Headers headers = storableHeaders(response.headers(), directives, options);
-        if (HttpDate.parseField(headers.allValues("Date")).isEmpty()) {
+        if (headers.date("Date").isEmpty()) {
             headers = headers.with("Date", HttpDate.format(receivedAt));
         }
         return new Response(response.status(), headers);

@@ -148,7 +148,7 @@ final class Validation {
                 updated.add(name, value);
             }
         }
-        if (HttpDate.parseField(newer.headers().allValues("Date")).isEmpty()) {
+        if (newer.headers().date("Date").isEmpty()) {
             updated.set("Date", HttpDate.format(receivedAt));
         }
         Response merged = new Response(stored.status(), updated.build());
@@ -158,11 +158,11 @@ final class Validation {
     }
 
     static Optional<EntityTag> etag(Response response) {
-        return response.headers().firstValue("ETag").flatMap(EntityTag::parse);
+        return response.headers().entityTag();
     }
 
     static Optional<Instant> lastModified(Response response) {
-        return HttpDate.parseField(response.headers().allValues("Last-Modified"));
+        return response.headers().date("Last-Modified");
     }
 
     static boolean hasValidator(Response response) {

@@ -122,4 +122,22 @@ class HeadersTest {
         assertThat(headers).hasToString("A: 1\n");
         assertThat(headers.allValues("A")).isUnmodifiable();
     }
+
+    @Test
+    void theFieldsACacheReadsAreParsedOnceAndKeptWithTheirText() {
+        Headers headers = Headers.of("Cache-Control", "max-age=60", "CDN-Cache-Control", "max-age=600",
+                "Date", "Sun, 06 Nov 1994 08:49:37 GMT", "ETag", "\"v1\"", "Expires", "0");
+
+        assertThat(headers.cacheControl()).isSameAs(headers.cacheControl());
+        assertThat(headers.cacheControl().maxAge()).hasValue(60);
+        assertThat(headers.targetedCacheControl("cdn-cache-control")).isSameAs(headers.targetedCacheControl("CDN-Cache-Control"));
+        assertThat(headers.targetedCacheControl("CDN-Cache-Control").orElseThrow().maxAge()).hasValue(600);
+        assertThat(headers.targetedCacheControl("Hishel-Cache-Control")).isEmpty();
+        assertThat(headers.date("Date")).hasValue(java.time.Instant.parse("1994-11-06T08:49:37Z"));
+        assertThat(headers.date("Expires")).isEmpty();
+        assertThat(headers.date("Last-Modified")).isEmpty();
+        assertThat(headers.entityTag().orElseThrow().toString()).isEqualTo("\"v1\"");
+        // A changed copy is parsed anew.
+        assertThat(headers.with("Cache-Control", "no-store").cacheControl().noStore()).isTrue();
+    }
 }
