@@ -1,5 +1,8 @@
 package io.hishel.jdbc;
 
+import static io.hishel.jdbc.Sql.nullableLong;
+import static io.hishel.jdbc.Sql.setNullableLong;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.storage.CacheKey;
@@ -26,12 +29,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -77,8 +78,6 @@ import org.slf4j.LoggerFactory;
 public final class JdbcStorage implements Storage {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
-    private static final int BODY = 0;
-    private static final int END_MARKER = -1;
     private static final String HISTORY_TABLE = "hishel_schema_history";
     private static final Duration ACCESS_FLUSH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_REPORTED_CORRUPT = 10_000;
@@ -177,9 +176,7 @@ public final class JdbcStorage implements Storage {
     public List<Entry> entries(CacheKey key) {
         long now = clock.millis();
         List<Row> rows = read("look up " + key, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, data, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
-                            + " WHERE cache_key = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_ENTRIES)) {
                 select.setString(1, key.value());
                 try (ResultSet result = select.executeQuery()) {
                     List<Row> found = new ArrayList<>(2);
@@ -215,9 +212,7 @@ public final class JdbcStorage implements Storage {
         Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
         boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
         write("create entry " + entry.id(), connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_entries"
-                    + " (id, cache_key, url, data, created_at, last_access, ttl_millis, refresh_ttl, response_time)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_ENTRY)) {
                 dialect.bindId(insert, 1, entry.id());
                 insert.setString(2, entry.key().value());
                 insert.setString(3, CacheKey.normalizeUrl(entry.request().url()));
@@ -231,8 +226,7 @@ public final class JdbcStorage implements Storage {
             }
             // Tags go in with the row, so that a purge by tag also reaches an entry still being written.
             if (!entryOptions.tags().isEmpty()) {
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)")) {
+                try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_TAG)) {
                     for (String tag : entryOptions.tags()) {
                         dialect.bindId(insert, 1, entry.id());
                         insert.setString(2, tag);
@@ -252,8 +246,7 @@ public final class JdbcStorage implements Storage {
     public Optional<StoredBody> openBody(UUID id) {
         long now = clock.millis();
         Optional<Long> size = read("open the body of " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT size, expires_at, ttl_millis,"
-                    + " refresh_ttl FROM hishel_entries WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_BODY_SIZE)) {
                 dialect.bindId(select, 1, id);
                 try (ResultSet result = select.executeQuery()) {
                     if (!result.next()) {
@@ -276,8 +269,7 @@ public final class JdbcStorage implements Storage {
     public boolean update(Entry entry) {
         byte[] data = EntryCodec.encode(entry);
         return write("update entry " + entry.id(), connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET data = ?,"
-                    + " response_time = ? WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+            try (PreparedStatement update = connection.prepareStatement(Sql.UPDATE_METADATA)) {
                 update.setBytes(1, data);
                 update.setLong(2, entry.responseTime().toEpochMilli());
                 dialect.bindId(update, 3, entry.id());
@@ -293,8 +285,7 @@ public final class JdbcStorage implements Storage {
         }
         long now = clock.millis();
         return write("remove entry " + id, connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+            try (PreparedStatement update = connection.prepareStatement(Sql.REMOVE_ENTRY)) {
                 update.setLong(1, now);
                 dialect.bindId(update, 2, id);
                 return update.executeUpdate() > 0;
@@ -305,26 +296,24 @@ public final class JdbcStorage implements Storage {
     @Override
     public long invalidate(URI url) {
         String normalized = CacheKey.normalizeUrl(url);
-        return softDelete("invalidate " + normalized, "url = ?", normalized);
+        return softDelete("invalidate " + normalized, Sql.INVALIDATE_URL, normalized);
     }
 
     @Override
     public long purgeByPrefix(String urlPrefix) {
         Objects.requireNonNull(urlPrefix, "urlPrefix");
         String like = urlPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-        // LIKE uses the index on PostgreSQL; substr keeps the comparison case-sensitive on SQLite.
-        return softDelete("purge " + urlPrefix + "*", "url LIKE ? ESCAPE '!' AND substr(url, 1, ?) = ?",
-                like, urlPrefix.length(), urlPrefix);
+        return softDelete("purge " + urlPrefix + "*", Sql.PURGE_PREFIX, like, urlPrefix.length(), urlPrefix);
     }
 
     @Override
     public long purgeByTag(String tag) {
-        return softDelete("purge tag " + tag, "id IN (SELECT entry_id FROM hishel_tags WHERE tag = ?)", tag);
+        return softDelete("purge tag " + tag, Sql.PURGE_TAG, tag);
     }
 
     @Override
     public long purgeAll() {
-        return softDelete("purge everything", "1 = 1");
+        return softDelete("purge everything", Sql.PURGE_ALL);
     }
 
     @Override
@@ -332,9 +321,7 @@ public final class JdbcStorage implements Storage {
         flushAccesses();
         long now = clock.millis();
         return read("count entries", connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0)"
-                    + " FROM hishel_entries WHERE completed_at IS NOT NULL AND deleted_at IS NULL"
-                    + " AND (expires_at IS NULL OR expires_at > ?)")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.STATISTICS)) {
                 select.setLong(1, now);
                 try (ResultSet result = select.executeQuery()) {
                     result.next();
@@ -367,10 +354,7 @@ public final class JdbcStorage implements Storage {
         Map<UUID, Set<String>> tags = new HashMap<>();
         List<ListedRow> rows = read("list entries from " + offset, connection -> {
             List<ListedRow> page = new ArrayList<>(Math.min(limit, 64));
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, cache_key, url, data, size,"
-                    + " response_time, expires_at FROM hishel_entries"
-                    + " WHERE completed_at IS NOT NULL AND deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-                    + " ORDER BY response_time DESC, id DESC LIMIT ? OFFSET ?")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.LIST_PAGE)) {
                 select.setLong(1, now);
                 select.setInt(2, limit);
                 select.setInt(3, offset);
@@ -385,8 +369,7 @@ public final class JdbcStorage implements Storage {
                 return page;
             }
             // Tags never change after create, so a second statement for the page's ids reads the same ones.
-            try (PreparedStatement select = connection.prepareStatement("SELECT entry_id, tag FROM hishel_tags"
-                    + " WHERE entry_id IN (" + String.join(", ", Collections.nCopies(page.size(), "?")) + ")")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.selectTagsOf(page.size()))) {
                 for (int i = 0; i < page.size(); i++) {
                     dialect.bindId(select, i + 1, page.get(i).id());
                 }
@@ -420,15 +403,13 @@ public final class JdbcStorage implements Storage {
         flushAccesses();
         long now = clock.millis();
         int batch = options.cleanupBatchSize();
-        long expired = deleteBatch("delete expired entries", "expires_at <= ?", now, batch);
-        long removed = deleteBatch("delete removed entries", "deleted_at <= ?",
+        long expired = deleteBatch("delete expired entries", Sql.DELETE_EXPIRED, now, batch);
+        long removed = deleteBatch("delete removed entries", Sql.DELETE_REMOVED,
                 now - options.deletedRetention().toMillis(), batch);
-        long incomplete = deleteBatch("delete incomplete entries", "completed_at IS NULL AND created_at <= ?",
+        long incomplete = deleteBatch("delete incomplete entries", Sql.DELETE_INCOMPLETE,
                 now - options.incompleteGrace().toMillis(), batch);
         long orphaned = write("delete orphaned chunks", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_streams WHERE entry_id IN"
-                    + " (SELECT s.entry_id FROM hishel_streams s LEFT JOIN hishel_entries e ON e.id = s.entry_id"
-                    + " WHERE e.id IS NULL LIMIT ?)")) {
+            try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ORPHANED_CHUNKS)) {
                 delete.setInt(1, batch);
                 return (long) delete.executeUpdate();
             }
@@ -459,8 +440,7 @@ public final class JdbcStorage implements Storage {
         return write("evict entries", connection -> {
             List<UUID> victims = new ArrayList<>();
             long bytes = 0;
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, size FROM hishel_entries"
-                    + " ORDER BY CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END, last_access LIMIT ?")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.EVICTION_CANDIDATES)) {
                 select.setInt(1, batch);
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
@@ -531,8 +511,7 @@ public final class JdbcStorage implements Storage {
     private boolean isAlive(UUID id) {
         long now = clock.millis();
         return read("find entry " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT expires_at, ttl_millis, refresh_ttl"
-                    + " FROM hishel_entries WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_LIFETIME)) {
                 dialect.bindId(select, 1, id);
                 try (ResultSet result = select.executeQuery()) {
                     return result.next() && new Row(id, null, nullableLong(result, 1), nullableLong(result, 2),
@@ -542,45 +521,15 @@ public final class JdbcStorage implements Storage {
         });
     }
 
-    /**
-     * Marks entries matching a condition removed, and returns how many of them were visible. Entries
-     * still being written are marked too: their commit must not bring back what was invalidated
-     * while the response was on its way.
-     */
-    private long softDelete(String operation, String condition, Object... parameters) {
+    /** Marks the entries matching a condition removed, and returns how many of them were visible. */
+    private long softDelete(String operation, SoftDelete statements, Object... parameters) {
         long now = clock.millis();
-        return write(operation, connection -> {
-            long visible;
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM hishel_entries"
-                    + " WHERE deleted_at IS NULL AND completed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)"
-                    + " AND " + condition)) {
-                count.setLong(1, now);
-                bind(count, 2, parameters);
-                try (ResultSet result = count.executeQuery()) {
-                    result.next();
-                    visible = result.getLong(1);
-                }
-            }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE hishel_entries SET deleted_at = ? WHERE deleted_at IS NULL AND " + condition)) {
-                update.setLong(1, now);
-                bind(update, 2, parameters);
-                update.executeUpdate();
-            }
-            return visible;
-        });
+        return write(operation, connection -> statements.run(connection, now, parameters));
     }
 
-    private static void bind(PreparedStatement statement, int first, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(first + i, parameters[i]);
-        }
-    }
-
-    private long deleteBatch(String operation, String condition, long threshold, int batch) {
+    private long deleteBatch(String operation, String sql, long threshold, int batch) {
         return write(operation, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_entries WHERE id IN"
-                    + " (SELECT id FROM hishel_entries WHERE " + condition + " LIMIT ?)")) {
+            try (PreparedStatement delete = connection.prepareStatement(sql)) {
                 delete.setLong(1, threshold);
                 delete.setInt(2, batch);
                 return (long) delete.executeUpdate();
@@ -589,7 +538,7 @@ public final class JdbcStorage implements Storage {
     }
 
     private void deleteIds(Connection connection, List<UUID> ids) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_entries WHERE id = ?")) {
+        try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ENTRY)) {
             for (UUID id : ids) {
                 dialect.bindId(delete, 1, id);
                 delete.addBatch();
@@ -615,9 +564,7 @@ public final class JdbcStorage implements Storage {
         }
         try {
             write("record hits", connection -> {
-                try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET last_access = ?,"
-                        + " expires_at = CASE WHEN refresh_ttl = 1 AND ttl_millis IS NOT NULL THEN ? + ttl_millis"
-                        + " ELSE expires_at END WHERE id = ? AND last_access < ?")) {
+                try (PreparedStatement update = connection.prepareStatement(Sql.RECORD_HIT)) {
                     for (Map.Entry<UUID, Long> access : batch.entrySet()) {
                         update.setLong(1, access.getValue());
                         update.setLong(2, access.getValue());
@@ -639,7 +586,7 @@ public final class JdbcStorage implements Storage {
     private void refreshApproximateSize() {
         read("measure the storage", connection -> {
             try (Statement select = connection.createStatement();
-                 ResultSet result = select.executeQuery("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries")) {
+                 ResultSet result = select.executeQuery(Sql.MEASURE)) {
                 result.next();
                 approximateEntries.set(result.getLong(1));
                 approximateBytes.set(result.getLong(2));
@@ -775,19 +722,6 @@ public final class JdbcStorage implements Storage {
                 + " storage";
     }
 
-    private static Long nullableLong(ResultSet result, int index) throws SQLException {
-        long value = result.getLong(index);
-        return result.wasNull() ? null : value;
-    }
-
-    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.BIGINT);
-        } else {
-            statement.setLong(index, value);
-        }
-    }
-
     private static long saturatedMillis(Duration duration) {
         try {
             return duration.toMillis();
@@ -848,9 +782,8 @@ public final class JdbcStorage implements Storage {
                 if (last.length > 0) {
                     insertChunk(connection, number, last);
                 }
-                insertChunk(connection, END_MARKER, new byte[0]);
-                try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
-                        + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
+                insertChunk(connection, Sql.END_MARKER, new byte[0]);
+                try (PreparedStatement update = connection.prepareStatement(Sql.COMPLETE_ENTRY)) {
                     update.setLong(1, now);
                     update.setLong(2, now);
                     update.setLong(3, size);
@@ -881,10 +814,9 @@ public final class JdbcStorage implements Storage {
         }
 
         private void insertChunk(Connection connection, int number, byte[] chunk) throws SQLException {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_streams"
-                    + " (entry_id, kind, chunk_number, chunk_data) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_CHUNK)) {
                 dialect.bindId(insert, 1, id);
-                insert.setInt(2, BODY);
+                insert.setInt(2, Sql.BODY);
                 insert.setInt(3, number);
                 insert.setBytes(4, chunk);
                 insert.executeUpdate();
@@ -935,10 +867,9 @@ public final class JdbcStorage implements Storage {
         private byte[] fetch(int number) throws IOException {
             try {
                 byte[] bytes = JdbcStorage.this.read("read chunk " + number + " of entry " + id, connection -> {
-                    try (PreparedStatement select = connection.prepareStatement("SELECT chunk_data FROM hishel_streams"
-                            + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?")) {
+                    try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_CHUNK)) {
                         dialect.bindId(select, 1, id);
-                        select.setInt(2, BODY);
+                        select.setInt(2, Sql.BODY);
                         select.setInt(3, number);
                         try (ResultSet result = select.executeQuery()) {
                             return result.next() ? result.getBytes(1) : null;
