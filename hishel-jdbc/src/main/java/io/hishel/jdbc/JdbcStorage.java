@@ -3,7 +3,6 @@ package io.hishel.jdbc;
 import static io.hishel.jdbc.Sql.nullableLong;
 import static io.hishel.jdbc.Sql.setNullableLong;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.ChunkingWriter;
@@ -21,9 +20,7 @@ import io.hishel.storage.StoredBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,37 +73,27 @@ import org.slf4j.LoggerFactory;
 public final class JdbcStorage implements Storage {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
-    private static final String HISTORY_TABLE = "hishel_schema_history";
     private static final Duration ACCESS_FLUSH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_REPORTED_CORRUPT = 10_000;
     private static final int MAX_PAGE = 1000;
 
-    private final DataSource dataSource;
     private final HikariDataSource ownedPool;
     private final Dialect dialect;
     private final StorageOptions options;
     private final Clock clock;
     private final String description;
-    private final Path sqliteFile;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final Duration writeLockTimeout;
+    private final Transactions transactions;
     private final Map<UUID, Long> pendingAccess = new ConcurrentHashMap<>();
     private final Set<UUID> reportedCorrupt = ConcurrentHashMap.newKeySet();
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     private final AtomicLong approximateBytes = new AtomicLong();
     private final AtomicLong approximateEntries = new AtomicLong();
     private final ScheduledExecutorService scheduler;
-    private volatile long fileCheckedAt;
-    private final Object fileKey;
-    private volatile boolean closed;
 
-    private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
-        this.dataSource = dataSource;
+    private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool, SqlitePool sqlite) {
         this.ownedPool = ownedPool;
         this.options = builder.options;
         this.clock = options.clock();
-        this.sqliteFile = builder.sqliteFile;
-        this.writeLockTimeout = builder.connectionTimeout;
         try (Connection connection = dataSource.getConnection()) {
             this.dialect = Dialect.of(connection);
         } catch (SQLException e) {
@@ -117,10 +102,16 @@ public final class JdbcStorage implements Storage {
                     + e.getMessage(), e);
         }
         this.description = describe(builder, dialect);
+        this.transactions = new Transactions(dataSource, dialect, builder.connectionTimeout.toMillis(), description,
+                sqlite);
         if (builder.migrate) {
-            migrate();
+            try {
+                Migration.run(dataSource, transactions);
+            } catch (StorageException e) {
+                closePool();
+                throw e;
+            }
         }
-        this.fileKey = sqliteFile == null ? null : fileKey(sqliteFile);
         refreshApproximateSize();
         if (builder.scheduled) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -206,7 +197,7 @@ public final class JdbcStorage implements Storage {
     public EntryWriter create(Entry entry, EntryOptions entryOptions) {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(entryOptions, "entryOptions");
-        checkOpen();
+        transactions.checkOpen();
         long now = clock.millis();
         byte[] data = EntryCodec.encode(entry);
         Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
@@ -458,7 +449,7 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public void close() {
-        if (closed) {
+        if (transactions.isClosed()) {
             return;
         }
         if (scheduler != null) {
@@ -468,7 +459,7 @@ public final class JdbcStorage implements Storage {
             quietly("abort an open writer", writer::abort);
         }
         quietly("record hits", this::flushAccesses);
-        closed = true;
+        transactions.close();
         closePool();
     }
 
@@ -479,34 +470,6 @@ public final class JdbcStorage implements Storage {
     }
 
     // Internals.
-
-    private void migrate() {
-        ClassLoader loader = JdbcStorage.class.getClassLoader();
-        Runnable migration = () -> Flyway.configure(loader)
-                .dataSource(dataSource)
-                .locations(dialect.migrations())
-                .table(HISTORY_TABLE)
-                // The schema may hold the application's own tables and Flyway history: hishel's history is its own.
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
-        try {
-            if (dialect.singleWriter()) {
-                writeLock.lock();
-                try {
-                    migration.run();
-                } finally {
-                    writeLock.unlock();
-                }
-            } else {
-                migration.run();
-            }
-        } catch (RuntimeException e) {
-            closePool();
-            throw new StorageException(description + ": the migration of hishel's tables failed: " + e.getMessage(), e);
-        }
-    }
 
     private boolean isAlive(UUID id) {
         long now = clock.millis();
@@ -603,109 +566,16 @@ public final class JdbcStorage implements Storage {
         }
     }
 
-    private <T> T read(String operation, SqlWork<T> work) {
-        checkOpen();
-        checkFile();
-        try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw failure(operation, e);
-        }
+    private <T> T read(String operation, Transactions.SqlWork<T> work) {
+        return transactions.read(operation, work);
     }
 
-    private <T> T write(String operation, SqlWork<T> work) {
-        checkOpen();
-        checkFile();
-        boolean locked = false;
-        try {
-            if (dialect.singleWriter()) {
-                // One writer at a time inside this process, so SQLite never answers SQLITE_BUSY.
-                // Waiting for the writer is bounded like waiting for a connection: a slow storage fails, it never hangs.
-                if (!writeLock.tryLock(writeLockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new StorageException(description + ": could not " + operation + ": no turn to write within "
-                            + writeLockTimeout.toMillis() + " ms");
-                }
-                locked = true;
-            }
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollback(connection);
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
-            }
-        } catch (SQLException e) {
-            throw failure(operation, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(description + ": interrupted while waiting to " + operation, e);
-        } finally {
-            if (locked) {
-                writeLock.unlock();
-            }
-        }
-    }
-
-    private StorageException failure(String operation, SQLException e) {
-        return new StorageException(description + ": could not " + operation + ": " + e.getMessage(), e);
-    }
-
-    private static void rollback(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // The original failure is the one worth reporting.
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new StorageException(description + " is closed");
-        }
-    }
-
-    /**
-     * A deleted SQLite file keeps working for open connections — on a file nobody can see, lost on
-     * restart — while a new connection would create an empty one in its place. Say so instead,
-     * checking the file's identity at most once a second.
-     */
-    private void checkFile() {
-        if (sqliteFile == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - fileCheckedAt < 1_000_000_000L) {
-            return;
-        }
-        Object current = fileKey(sqliteFile);
-        if (current == null || fileKey != null && !fileKey.equals(current)) {
-            // A new connection may already have created an empty file at the same path: compare identities.
-            throw new StorageException(description + ": the database file was deleted or replaced");
-        }
-        fileCheckedAt = now;
-    }
-
-    private static Object fileKey(Path file) {
-        try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-            return key != null ? key : Boolean.TRUE;
-        } catch (IOException e) {
-            return null;
-        }
+    private <T> T write(String operation, Transactions.SqlWork<T> work) {
+        return transactions.write(operation, work);
     }
 
     private void quietly(String operation, Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: could not {}: {}", description, operation, e.getMessage());
-        }
+        transactions.quietly(operation, action);
     }
 
     private void closePool() {
@@ -744,11 +614,6 @@ public final class JdbcStorage implements Storage {
     /** A row of a listed page, before its data is decoded. */
     private record ListedRow(UUID id, String key, String url, byte[] data, long size, long responseTime,
                              Long expiresAt) {
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
     }
 
     /** Writes chunks as they fill, each in a transaction of its own; commit makes the entry visible. */
@@ -1004,41 +869,10 @@ public final class JdbcStorage implements Storage {
          */
         public JdbcStorage build() {
             if (dataSource != null) {
-                return new JdbcStorage(this, dataSource, closeDataSource ? (HikariDataSource) dataSource : null);
+                return new JdbcStorage(this, dataSource, closeDataSource ? (HikariDataSource) dataSource : null, null);
             }
-            HikariDataSource pool = sqlitePool();
-            return new JdbcStorage(this, pool, pool);
-        }
-
-        private HikariDataSource sqlitePool() {
-            Path parent = sqliteFile.getParent();
-            try {
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-            } catch (IOException e) {
-                throw new StorageException("Cannot create the folder of the SQLite cache " + sqliteFile + ": "
-                        + e.getMessage(), e);
-            }
-            if (parent != null && !Files.isWritable(parent) || Files.exists(sqliteFile) && !Files.isWritable(sqliteFile)) {
-                throw new StorageException("The SQLite cache " + sqliteFile + " is not writable: choose a path this"
-                        + " process may write, or fix the permissions");
-            }
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("hishel-sqlite");
-            config.setJdbcUrl("jdbc:sqlite:" + sqliteFile);
-            config.setMaximumPoolSize(poolSize);
-            config.setMinimumIdle(1);
-            config.setConnectionTimeout(connectionTimeout.toMillis());
-            config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "NORMAL");
-            config.addDataSourceProperty("foreign_keys", "true");
-            config.addDataSourceProperty("busy_timeout", "5000");
-            try {
-                return new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                throw new StorageException("Cannot open the SQLite cache " + sqliteFile + ": " + e.getMessage(), e);
-            }
+            SqlitePool pool = SqlitePool.open(sqliteFile, poolSize, connectionTimeout);
+            return new JdbcStorage(this, pool.connections(), pool.connections(), pool);
         }
 
         private void requireSqlite(String setting) {
