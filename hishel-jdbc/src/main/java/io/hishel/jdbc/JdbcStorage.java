@@ -1,11 +1,7 @@
 package io.hishel.jdbc;
 
-import static io.hishel.jdbc.Sql.nullableLong;
-import static io.hishel.jdbc.Sql.setNullableLong;
-
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.storage.CacheKey;
-import io.hishel.storage.ChunkingWriter;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryCodec;
@@ -17,35 +13,20 @@ import io.hishel.storage.StorageException;
 import io.hishel.storage.StorageOptions;
 import io.hishel.storage.StorageStatistics;
 import io.hishel.storage.StoredBody;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Storage in a relational database: SQLite (one file, the embedded default) or PostgreSQL (one
@@ -72,30 +53,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcStorage implements Storage {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
-    private static final Duration ACCESS_FLUSH_INTERVAL = Duration.ofSeconds(1);
-    private static final int MAX_REPORTED_CORRUPT = 10_000;
-    private static final int MAX_PAGE = 1000;
-
     private final HikariDataSource ownedPool;
-    private final Dialect dialect;
     private final StorageOptions options;
     private final Clock clock;
     private final String description;
     private final Transactions transactions;
-    private final Map<UUID, Long> pendingAccess = new ConcurrentHashMap<>();
-    private final Set<UUID> reportedCorrupt = ConcurrentHashMap.newKeySet();
-    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
-    private final AtomicLong approximateBytes = new AtomicLong();
-    private final AtomicLong approximateEntries = new AtomicLong();
-    private final ScheduledExecutorService scheduler;
+    private final AccessRecorder accesses;
+    private final Cleanup cleanup;
+    private final Lookup lookup;
+    private final Listing listing;
+    private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
+    private final Maintenance maintenance;
 
     private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool, SqlitePool sqlite) {
         this.ownedPool = ownedPool;
         this.options = builder.options;
         this.clock = options.clock();
+        Dialect dialect;
         try (Connection connection = dataSource.getConnection()) {
-            this.dialect = Dialect.of(connection);
+            dialect = Dialect.of(connection);
         } catch (SQLException e) {
             closePool();
             throw new StorageException("hishel-jdbc cannot connect to " + describe(builder, null) + ": "
@@ -112,22 +88,14 @@ public final class JdbcStorage implements Storage {
                 throw e;
             }
         }
-        refreshApproximateSize();
-        if (builder.scheduled) {
-            this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "hishel-jdbc-maintenance");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long cleanupMillis = options.cleanupInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> quietly("clean up", this::cleanUp), cleanupMillis, cleanupMillis,
-                    TimeUnit.MILLISECONDS);
-            long flushMillis = ACCESS_FLUSH_INTERVAL.toMillis();
-            scheduler.scheduleWithFixedDelay(() -> quietly("record hits", this::flushAccesses), flushMillis,
-                    flushMillis, TimeUnit.MILLISECONDS);
-        } else {
-            this.scheduler = null;
-        }
+        this.accesses = new AccessRecorder(clock, transactions);
+        this.cleanup = new Cleanup(options, transactions, accesses);
+        CorruptEntries corrupt = new CorruptEntries(description, transactions, this::remove);
+        this.lookup = new Lookup(clock, transactions, accesses, corrupt);
+        this.listing = new Listing(clock, transactions, accesses, corrupt);
+        cleanup.measure();
+        this.maintenance = builder.scheduled
+                ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, transactions) : null;
     }
 
     /**
@@ -165,32 +133,7 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<Entry> entries(CacheKey key) {
-        long now = clock.millis();
-        List<Row> rows = read("look up " + key, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_ENTRIES)) {
-                select.setString(1, key.value());
-                try (ResultSet result = select.executeQuery()) {
-                    List<Row> found = new ArrayList<>(2);
-                    while (result.next()) {
-                        found.add(new Row(dialect.readId(result, 1), result.getBytes(2), nullableLong(result, 3),
-                                nullableLong(result, 4), result.getInt(5) != 0));
-                    }
-                    return found;
-                }
-            }
-        });
-        List<Entry> entries = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            if (!row.alive(now, pendingAccess.get(row.id))) {
-                continue;
-            }
-            try {
-                entries.add(EntryCodec.decode(row.id, key, row.data));
-            } catch (EntryCodec.CorruptEntryException e) {
-                reportCorrupt(row.id, e);
-            }
-        }
-        return entries;
+        return lookup.entries(key);
     }
 
     @Override
@@ -198,87 +141,42 @@ public final class JdbcStorage implements Storage {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(entryOptions, "entryOptions");
         transactions.checkOpen();
-        long now = clock.millis();
-        byte[] data = EntryCodec.encode(entry);
-        Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
-        boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
-        write("create entry " + entry.id(), connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_ENTRY)) {
-                dialect.bindId(insert, 1, entry.id());
-                insert.setString(2, entry.key().value());
-                insert.setString(3, CacheKey.normalizeUrl(entry.request().url()));
-                insert.setBytes(4, data);
-                insert.setLong(5, now);
-                insert.setLong(6, now);
-                setNullableLong(insert, 7, ttl == null ? null : saturatedMillis(ttl));
-                insert.setInt(8, refresh ? 1 : 0);
-                insert.setLong(9, entry.responseTime().toEpochMilli());
-                insert.executeUpdate();
-            }
-            // Tags go in with the row, so that a purge by tag also reaches an entry still being written.
-            if (!entryOptions.tags().isEmpty()) {
-                try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_TAG)) {
-                    for (String tag : entryOptions.tags()) {
-                        dialect.bindId(insert, 1, entry.id());
-                        insert.setString(2, tag);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
-            return null;
-        });
-        Writer writer = new Writer(entry.id(), ttl);
-        openWriters.add(writer);
-        return writer;
+        return ChunkWriter.start(entry, entryOptions, options, transactions, cleanup, openWriters);
     }
 
     @Override
     public Optional<StoredBody> openBody(UUID id) {
-        long now = clock.millis();
-        Optional<Long> size = read("open the body of " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_BODY_SIZE)) {
-                dialect.bindId(select, 1, id);
-                try (ResultSet result = select.executeQuery()) {
-                    if (!result.next()) {
-                        return Optional.empty();
-                    }
-                    Row row = new Row(id, null, nullableLong(result, 2), nullableLong(result, 3), result.getInt(4) != 0);
-                    return row.alive(now, pendingAccess.get(id)) ? Optional.of(result.getLong(1)) : Optional.empty();
-                }
-            }
-        });
-        return size.map(bytes -> new StoredBody(bytes, new ChunkStream(id, bytes)));
+        return lookup.bodySize(id).map(size -> new StoredBody(size, new ChunkReader(id, size, transactions)));
     }
 
     @Override
     public void recordAccess(UUID id) {
-        pendingAccess.put(id, clock.millis());
+        accesses.record(id);
     }
 
     @Override
     public boolean update(Entry entry) {
         byte[] data = EntryCodec.encode(entry);
-        return write("update entry " + entry.id(), connection -> {
+        return transactions.write("update entry " + entry.id(), connection -> {
             try (PreparedStatement update = connection.prepareStatement(Sql.UPDATE_METADATA)) {
                 update.setBytes(1, data);
                 update.setLong(2, entry.responseTime().toEpochMilli());
-                dialect.bindId(update, 3, entry.id());
+                transactions.dialect().bindId(update, 3, entry.id());
                 return update.executeUpdate() > 0;
             }
-        }) && isAlive(entry.id());
+        }) && lookup.isAlive(entry.id());
     }
 
     @Override
     public boolean remove(UUID id) {
-        if (!isAlive(id)) {
+        if (!lookup.isAlive(id)) {
             return false;
         }
         long now = clock.millis();
-        return write("remove entry " + id, connection -> {
+        return transactions.write("remove entry " + id, connection -> {
             try (PreparedStatement update = connection.prepareStatement(Sql.REMOVE_ENTRY)) {
                 update.setLong(1, now);
-                dialect.bindId(update, 2, id);
+                transactions.dialect().bindId(update, 2, id);
                 return update.executeUpdate() > 0;
             }
         });
@@ -309,17 +207,7 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public StorageStatistics statistics() {
-        flushAccesses();
-        long now = clock.millis();
-        return read("count entries", connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.STATISTICS)) {
-                select.setLong(1, now);
-                try (ResultSet result = select.executeQuery()) {
-                    result.next();
-                    return new StorageStatistics(result.getLong(1), result.getLong(2));
-                }
-            }
-        });
+        return listing.statistics();
     }
 
     /**
@@ -334,117 +222,12 @@ public final class JdbcStorage implements Storage {
      */
     @Override
     public List<EntrySummary> list(int offset, int limit) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative, but was " + offset);
-        }
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE + ", but was " + limit);
-        }
-        flushAccesses();
-        long now = clock.millis();
-        Map<UUID, Set<String>> tags = new HashMap<>();
-        List<ListedRow> rows = read("list entries from " + offset, connection -> {
-            List<ListedRow> page = new ArrayList<>(Math.min(limit, 64));
-            try (PreparedStatement select = connection.prepareStatement(Sql.LIST_PAGE)) {
-                select.setLong(1, now);
-                select.setInt(2, limit);
-                select.setInt(3, offset);
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next()) {
-                        page.add(new ListedRow(dialect.readId(result, 1), result.getString(2), result.getString(3),
-                                result.getBytes(4), result.getLong(5), result.getLong(6), nullableLong(result, 7)));
-                    }
-                }
-            }
-            if (page.isEmpty()) {
-                return page;
-            }
-            // Tags never change after create, so a second statement for the page's ids reads the same ones.
-            try (PreparedStatement select = connection.prepareStatement(Sql.selectTagsOf(page.size()))) {
-                for (int i = 0; i < page.size(); i++) {
-                    dialect.bindId(select, i + 1, page.get(i).id());
-                }
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next()) {
-                        tags.computeIfAbsent(dialect.readId(result, 1), id -> new HashSet<>()).add(result.getString(2));
-                    }
-                }
-            }
-            return page;
-        });
-        List<EntrySummary> summaries = new ArrayList<>(rows.size());
-        for (ListedRow row : rows) {
-            Entry entry;
-            try {
-                entry = EntryCodec.decode(row.id(), new CacheKey(row.key()), row.data());
-            } catch (EntryCodec.CorruptEntryException e) {
-                reportCorrupt(row.id(), e);
-                continue;
-            }
-            summaries.add(new EntrySummary(row.id(), entry.request().method(), row.url(), entry.response().status(),
-                    row.size(), Instant.ofEpochMilli(row.responseTime()),
-                    row.expiresAt() == null ? null : Instant.ofEpochMilli(row.expiresAt()),
-                    tags.getOrDefault(row.id(), Set.of())));
-        }
-        return summaries;
+        return listing.page(offset, limit);
     }
 
     @Override
     public CleanupResult cleanUp() {
-        flushAccesses();
-        long now = clock.millis();
-        int batch = options.cleanupBatchSize();
-        long expired = deleteBatch("delete expired entries", Sql.DELETE_EXPIRED, now, batch);
-        long removed = deleteBatch("delete removed entries", Sql.DELETE_REMOVED,
-                now - options.deletedRetention().toMillis(), batch);
-        long incomplete = deleteBatch("delete incomplete entries", Sql.DELETE_INCOMPLETE,
-                now - options.incompleteGrace().toMillis(), batch);
-        long orphaned = write("delete orphaned chunks", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ORPHANED_CHUNKS)) {
-                delete.setInt(1, batch);
-                return (long) delete.executeUpdate();
-            }
-        });
-        long evicted = evict();
-        CleanupResult result = new CleanupResult(expired, removed, incomplete, orphaned, evicted);
-        if (result.total() > 0) {
-            LOG.debug("{}: clean-up deleted {}", description, result);
-        }
-        return result;
-    }
-
-    /**
-     * Deletes, least recently used first, until the entries' bytes and count are within bounds.
-     * Removed entries go before live ones; one call deletes at most a clean-up batch.
-     */
-    private long evict() {
-        // Hits not yet written would otherwise make the most used entries look least recently used.
-        flushAccesses();
-        refreshApproximateSize();
-        long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
-        if (approximateBytes.get() <= options.maxBytes() && approximateEntries.get() <= maxEntries) {
-            return 0;
-        }
-        long bytesOver = approximateBytes.get() - options.maxBytes();
-        long entriesOver = approximateEntries.get() - maxEntries;
-        int batch = options.cleanupBatchSize();
-        return write("evict entries", connection -> {
-            List<UUID> victims = new ArrayList<>();
-            long bytes = 0;
-            try (PreparedStatement select = connection.prepareStatement(Sql.EVICTION_CANDIDATES)) {
-                select.setInt(1, batch);
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
-                        victims.add(dialect.readId(result, 1));
-                        bytes += result.getLong(2);
-                    }
-                }
-            }
-            deleteIds(connection, victims);
-            approximateBytes.addAndGet(-bytes);
-            approximateEntries.addAndGet(-victims.size());
-            return (long) victims.size();
-        });
+        return cleanup.run();
     }
 
     @Override
@@ -452,13 +235,13 @@ public final class JdbcStorage implements Storage {
         if (transactions.isClosed()) {
             return;
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (maintenance != null) {
+            maintenance.stop();
         }
-        for (Writer writer : List.copyOf(openWriters)) {
-            quietly("abort an open writer", writer::abort);
+        for (ChunkWriter writer : List.copyOf(openWriters)) {
+            transactions.quietly("abort an open writer", writer::abort);
         }
-        quietly("record hits", this::flushAccesses);
+        transactions.quietly("record hits", accesses::flush);
         transactions.close();
         closePool();
     }
@@ -469,113 +252,15 @@ public final class JdbcStorage implements Storage {
         return description;
     }
 
-    // Internals.
-
-    private boolean isAlive(UUID id) {
-        long now = clock.millis();
-        return read("find entry " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_LIFETIME)) {
-                dialect.bindId(select, 1, id);
-                try (ResultSet result = select.executeQuery()) {
-                    return result.next() && new Row(id, null, nullableLong(result, 1), nullableLong(result, 2),
-                            result.getInt(3) != 0).alive(now, pendingAccess.get(id));
-                }
-            }
-        });
+    /** Writes the hits recorded since the last flush; for tests, which run without the schedule. */
+    void flushAccesses() {
+        accesses.flush();
     }
 
     /** Marks the entries matching a condition removed, and returns how many of them were visible. */
     private long softDelete(String operation, SoftDelete statements, Object... parameters) {
         long now = clock.millis();
-        return write(operation, connection -> statements.run(connection, now, parameters));
-    }
-
-    private long deleteBatch(String operation, String sql, long threshold, int batch) {
-        return write(operation, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(sql)) {
-                delete.setLong(1, threshold);
-                delete.setInt(2, batch);
-                return (long) delete.executeUpdate();
-            }
-        });
-    }
-
-    private void deleteIds(Connection connection, List<UUID> ids) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ENTRY)) {
-            for (UUID id : ids) {
-                dialect.bindId(delete, 1, id);
-                delete.addBatch();
-            }
-            delete.executeBatch();
-        }
-    }
-
-    /** Writes the hits recorded since the last flush: last access for eviction, and refreshed TTLs. */
-    void flushAccesses() {
-        if (pendingAccess.isEmpty()) {
-            return;
-        }
-        Map<UUID, Long> batch = new HashMap<>();
-        for (UUID id : List.copyOf(pendingAccess.keySet())) {
-            Long at = pendingAccess.remove(id);
-            if (at != null) {
-                batch.put(id, at);
-            }
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        try {
-            write("record hits", connection -> {
-                try (PreparedStatement update = connection.prepareStatement(Sql.RECORD_HIT)) {
-                    for (Map.Entry<UUID, Long> access : batch.entrySet()) {
-                        update.setLong(1, access.getValue());
-                        update.setLong(2, access.getValue());
-                        dialect.bindId(update, 3, access.getKey());
-                        update.setLong(4, access.getValue());
-                        update.addBatch();
-                    }
-                    update.executeBatch();
-                }
-                return null;
-            });
-        } catch (StorageException e) {
-            // Keep them for the next flush rather than let an entry expire that was in use.
-            batch.forEach((id, at) -> pendingAccess.merge(id, at, Math::max));
-            throw e;
-        }
-    }
-
-    private void refreshApproximateSize() {
-        read("measure the storage", connection -> {
-            try (Statement select = connection.createStatement();
-                 ResultSet result = select.executeQuery(Sql.MEASURE)) {
-                result.next();
-                approximateEntries.set(result.getLong(1));
-                approximateBytes.set(result.getLong(2));
-            }
-            return null;
-        });
-    }
-
-    private void reportCorrupt(UUID id, EntryCodec.CorruptEntryException e) {
-        if (reportedCorrupt.size() < MAX_REPORTED_CORRUPT && reportedCorrupt.add(id)) {
-            LOG.warn("{}: skipping an entry whose stored data cannot be read; it is removed. {}", description,
-                    e.getMessage());
-            quietly("remove a corrupt entry", () -> remove(id));
-        }
-    }
-
-    private <T> T read(String operation, Transactions.SqlWork<T> work) {
-        return transactions.read(operation, work);
-    }
-
-    private <T> T write(String operation, Transactions.SqlWork<T> work) {
-        return transactions.write(operation, work);
-    }
-
-    private void quietly(String operation, Runnable action) {
-        transactions.quietly(operation, action);
+        return transactions.write(operation, connection -> statements.run(connection, now, parameters));
     }
 
     private void closePool() {
@@ -590,166 +275,6 @@ public final class JdbcStorage implements Storage {
         }
         return "hishel " + (dialect == Dialect.POSTGRESQL ? "PostgreSQL" : dialect == Dialect.SQLITE ? "SQLite" : "JDBC")
                 + " storage";
-    }
-
-    private static long saturatedMillis(Duration duration) {
-        try {
-            return duration.toMillis();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
-        }
-    }
-
-    /** A looked-up row, before its data is decoded. */
-    private record Row(UUID id, byte[] data, Long expiresAt, Long ttlMillis, boolean refresh) {
-        /** Not expired — counting a hit not yet written that restarts the TTL. */
-        boolean alive(long now, Long pendingAccess) {
-            if (expiresAt == null || expiresAt > now) {
-                return true;
-            }
-            return pendingAccess != null && refresh && ttlMillis != null && pendingAccess + ttlMillis > now;
-        }
-    }
-
-    /** A row of a listed page, before its data is decoded. */
-    private record ListedRow(UUID id, String key, String url, byte[] data, long size, long responseTime,
-                             Long expiresAt) {
-    }
-
-    /** Writes chunks as they fill, each in a transaction of its own; commit makes the entry visible. */
-    private final class Writer extends ChunkingWriter {
-        private final UUID id;
-        private final Duration ttl;
-
-        Writer(UUID id, Duration ttl) {
-            super(options.chunkSize());
-            this.id = id;
-            this.ttl = ttl;
-        }
-
-        @Override
-        protected void writeChunk(int number, byte[] chunk) {
-            JdbcStorage.this.write("write chunk " + number + " of entry " + id, connection -> {
-                insertChunk(connection, number, chunk);
-                return null;
-            });
-        }
-
-        @Override
-        protected void commitEntry(int number, byte[] last, long size) {
-            if (size > options.maxBytes()) {
-                throw new StorageException(description + ": an entry of " + size
-                        + " bytes does not fit in a storage of " + options.maxBytes() + " bytes");
-            }
-            long now = clock.millis();
-            // The last chunk, the end marker and the completion share one transaction: for most bodies, the only one.
-            JdbcStorage.this.write("commit entry " + id, connection -> {
-                if (last.length > 0) {
-                    insertChunk(connection, number, last);
-                }
-                insertChunk(connection, Sql.END_MARKER, new byte[0]);
-                try (PreparedStatement update = connection.prepareStatement(Sql.COMPLETE_ENTRY)) {
-                    update.setLong(1, now);
-                    update.setLong(2, now);
-                    update.setLong(3, size);
-                    setNullableLong(update, 4, ttl == null ? null : now + saturatedMillis(ttl));
-                    dialect.bindId(update, 5, id);
-                    if (update.executeUpdate() != 1) {
-                        throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
-                    }
-                }
-                return null;
-            });
-            openWriters.remove(this);
-            approximateBytes.addAndGet(size);
-            approximateEntries.incrementAndGet();
-            long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
-            if (approximateBytes.get() > options.maxBytes() || approximateEntries.get() > maxEntries) {
-                quietly("evict entries", () -> evict());
-            }
-        }
-
-        @Override
-        protected void abortEntry() {
-            openWriters.remove(this);
-            quietly("abort entry " + id, () -> JdbcStorage.this.write("abort entry " + id, connection -> {
-                deleteIds(connection, List.of(id));
-                return null;
-            }));
-        }
-
-        private void insertChunk(Connection connection, int number, byte[] chunk) throws SQLException {
-            try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_CHUNK)) {
-                dialect.bindId(insert, 1, id);
-                insert.setInt(2, Sql.BODY);
-                insert.setInt(3, number);
-                insert.setBytes(4, chunk);
-                insert.executeUpdate();
-            }
-        }
-    }
-
-    /** Fetches one chunk at a time, each with a short query of its own. */
-    private final class ChunkStream extends InputStream {
-        private final UUID id;
-        private final long size;
-        private byte[] chunk = new byte[0];
-        private int position;
-        private int nextChunk;
-        private long delivered;
-
-        ChunkStream(UUID id, long size) {
-            this.id = id;
-            this.size = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, target.length);
-            if (length == 0) {
-                return 0;
-            }
-            if (position == chunk.length) {
-                if (delivered >= size) {
-                    return -1;
-                }
-                chunk = fetch(nextChunk++);
-                position = 0;
-            }
-            int n = Math.min(length, chunk.length - position);
-            System.arraycopy(chunk, position, target, offset, n);
-            position += n;
-            delivered += n;
-            return n;
-        }
-
-        private byte[] fetch(int number) throws IOException {
-            try {
-                byte[] bytes = JdbcStorage.this.read("read chunk " + number + " of entry " + id, connection -> {
-                    try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_CHUNK)) {
-                        dialect.bindId(select, 1, id);
-                        select.setInt(2, Sql.BODY);
-                        select.setInt(3, number);
-                        try (ResultSet result = select.executeQuery()) {
-                            return result.next() ? result.getBytes(1) : null;
-                        }
-                    }
-                });
-                if (bytes == null || bytes.length == 0) {
-                    throw new IOException(description + ": chunk " + number + " of entry " + id
-                            + " is missing; the entry was deleted while it was read");
-                }
-                return bytes;
-            } catch (StorageException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
     }
 
     /**

@@ -22,7 +22,7 @@ final class Sql {
 
     /**
      * Committed and not removed. Whether such an entry has expired is decided in Java, by
-     * {@code JdbcStorage.Row#alive}, because a hit not yet written may have restarted its TTL. The
+     * {@link AccessRecorder#alive}, because a hit not yet written may have restarted its TTL. The
      * partial index {@code hishel_entries_newest} has this condition: a query must repeat it for
      * the index to apply.
      */
@@ -31,7 +31,7 @@ final class Sql {
     /**
      * What the storage SPI calls visible: committed, not removed, and not expired at the time bound
      * to its one parameter. For statements that run once recorded hits are written, when the
-     * column says what {@code JdbcStorage.Row#alive} would.
+     * column says what {@link AccessRecorder#alive} would.
      */
     static final String VISIBLE = COMMITTED_NOT_REMOVED + " AND (expires_at IS NULL OR expires_at > ?)";
 
