@@ -18,10 +18,12 @@ import java.util.UUID;
 
 /**
  * Writes one entry: {@link #start} inserts its row and tags, then the body goes in chunk by chunk,
- * each full chunk in a short transaction of its own; {@link #commit()} writes the last chunk, the
- * end marker and the completion in one transaction — for most bodies the only one — and only then
- * is the entry visible. An abort deletes the row, and its chunks and tags with it. While open, the
- * writer is in the storage's set of open writers, so that closing the storage can abort it.
+ * each full chunk in a short transaction of its own; {@link #commit()} writes the last chunk and
+ * the completion time in one transaction — for most bodies the only one — and only then is the
+ * entry visible. No row marks the end of the body: {@code completed_at} says the entry is whole,
+ * and its {@code size} says where the body ends. An abort deletes the row, and its chunks and tags
+ * with it. While open, the writer is in the storage's set of open writers, so that closing the
+ * storage can abort it.
  *
  * <p>Not thread-safe: one request writes one entry.
  */
@@ -112,7 +114,6 @@ final class ChunkWriter extends ChunkingWriter {
             if (last.length > 0) {
                 insertChunk(connection, number, last);
             }
-            insertChunk(connection, Sql.END_MARKER, new byte[0]);
             try (PreparedStatement update = connection.prepareStatement(Sql.COMPLETE_ENTRY)) {
                 update.setLong(1, now);
                 update.setLong(2, now);

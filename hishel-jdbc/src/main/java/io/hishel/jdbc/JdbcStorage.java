@@ -32,13 +32,14 @@ import javax.sql.DataSource;
  * Storage in a relational database: SQLite (one file, the embedded default) or PostgreSQL (one
  * cache shared by many application instances).
  *
- * <p>Entries live in {@code hishel_entries}, the chunks of their bodies in {@code hishel_streams}
- * (chunk {@code -1} is the end marker), their tags in {@code hishel_tags}. An entry row is written
- * first, then its chunks, each in a short transaction of its own, then — in one transaction — the
- * end marker, the tags and its completion time: only then is it visible. A process that dies in
- * between leaves an incomplete entry that no query returns and that clean-up deletes after
- * {@link StorageOptions#incompleteGrace()}. Nothing holds a whole body in memory: a writer holds
- * one chunk, a reader fetches one chunk at a time.
+ * <p>Entries live in {@code hishel_entries}, the chunks of their bodies in {@code hishel_streams},
+ * their tags in {@code hishel_tags}. An entry row is written first, with its tags, then its chunks,
+ * each in a short transaction of its own, then — in one transaction — the last chunk and its
+ * completion time: only then is it visible. A process that dies in between leaves an incomplete
+ * entry that no query returns and that clean-up deletes after
+ * {@link StorageOptions#incompleteGrace()}. No row marks the end of a body: a reader fetches chunk
+ * after chunk until the entry's size is reached. Nothing holds a whole body in memory: a writer
+ * holds one chunk, a reader fetches one chunk at a time.
  *
  * <p>The schema is created and upgraded by Flyway, from {@code db/hishel/migration/sqlite} or
  * {@code .../postgresql}, with its own history table {@code hishel_schema_history}; hishel never

@@ -17,9 +17,6 @@ final class Sql {
     /** The {@code kind} of a chunk that holds the response body, the only kind stored. */
     static final int BODY = 0;
 
-    /** The {@code chunk_number} of the end marker, written with the completion; nothing reads it. */
-    static final int END_MARKER = -1;
-
     /**
      * Committed and not removed. Whether such an entry has expired is decided in Java, by
      * {@link AccessRecorder#alive}, because a hit not yet written may have restarted its TTL. The

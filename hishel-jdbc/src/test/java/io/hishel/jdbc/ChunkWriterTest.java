@@ -76,6 +76,33 @@ class ChunkWriterTest {
         assertThat(count("SELECT completed_at FROM hishel_entries")).isEqualTo(committedAt);
         assertThat(count("SELECT size FROM hishel_entries")).isEqualTo(2500);
         assertThat(count("SELECT expires_at FROM hishel_entries")).isEqualTo(committedAt + 60_000);
+        assertThat(count("SELECT COUNT(*) FROM hishel_streams WHERE chunk_number < 0")).as("no end marker").isZero();
+    }
+
+    @Test
+    void anEmptyBodyIsCommittedWithoutAnyChunk() {
+        ChunkWriter writer = start();
+
+        writer.commit();
+
+        assertThat(count("SELECT COUNT(*) FROM hishel_streams")).isZero();
+        assertThat(count("SELECT size FROM hishel_entries WHERE completed_at IS NOT NULL")).isZero();
+    }
+
+    @Test
+    void aBodyEndingOnAChunkBoundaryIsNotCommittedIfItsRowWasDeletedMeanwhile() {
+        ChunkWriter writer = start();
+        writer.write(new byte[1024]);
+        tables.transactions.write("purge", connection -> {
+            try (var delete = connection.createStatement()) {
+                return delete.executeUpdate("DELETE FROM hishel_entries");
+            }
+        });
+
+        assertThatThrownBy(writer::commit).isInstanceOf(StorageException.class)
+                .hasMessage(SqliteTables.DESCRIPTION + ": could not commit entry " + entry.id()
+                        + ": the entry row is gone (deleted by clean-up or purge while written)");
+        assertThat(count("SELECT COUNT(*) FROM hishel_entries")).isZero();
     }
 
     @Test
