@@ -1,6 +1,7 @@
 package io.hishel.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.policy.Require;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
@@ -282,14 +283,23 @@ public final class JdbcStorage implements Storage {
      * Builds a {@link JdbcStorage}. Not thread-safe.
      */
     public static final class Builder {
+        /** The default of {@link #migrate}. */
+        public static final boolean DEFAULT_MIGRATE = true;
+        /** The default of {@link #scheduleMaintenance}. */
+        public static final boolean DEFAULT_SCHEDULE_MAINTENANCE = true;
+        /** The default of {@link #poolSize}. */
+        public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
+        /** The default of {@link #connectionTimeout}. */
+        public static final Duration DEFAULT_SQLITE_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
         private final DataSource dataSource;
         private final Path sqliteFile;
         private StorageOptions options = StorageOptions.defaults();
-        private boolean migrate = true;
-        private boolean scheduled = true;
+        private boolean migrate = DEFAULT_MIGRATE;
+        private boolean scheduled = DEFAULT_SCHEDULE_MAINTENANCE;
         private boolean closeDataSource;
-        private int poolSize = 4;
-        private Duration connectionTimeout = Duration.ofSeconds(5);
+        private int poolSize = DEFAULT_SQLITE_POOL_SIZE;
+        private Duration connectionTimeout = DEFAULT_SQLITE_CONNECTION_TIMEOUT;
 
         private Builder(DataSource dataSource, Path sqliteFile) {
             this.dataSource = dataSource;
@@ -359,9 +369,7 @@ public final class JdbcStorage implements Storage {
          * @throws IllegalStateException    for a storage built on a given DataSource
          */
         public Builder poolSize(int size) {
-            if (size < 1 || size > 64) {
-                throw new IllegalArgumentException("poolSize must be between 1 and 64, but was " + size);
-            }
+            Require.between(size, 1, 64, "poolSize", "");
             requireSqlite("poolSize");
             this.poolSize = size;
             return this;
@@ -378,9 +386,7 @@ public final class JdbcStorage implements Storage {
          */
         public Builder connectionTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectionTimeout");
-            if (timeout.toMillis() < 250) {
-                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms, but was " + timeout);
-            }
+            Require.between(timeout.toMillis(), 250, Long.MAX_VALUE, "connectionTimeout", "ms");
             requireSqlite("connectionTimeout");
             this.connectionTimeout = timeout;
             return this;
