@@ -1,9 +1,8 @@
 package io.hishel.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.policy.Require;
 import io.hishel.storage.CacheKey;
-import io.hishel.storage.ChunkingWriter;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryCodec;
@@ -15,53 +14,33 @@ import io.hishel.storage.StorageException;
 import io.hishel.storage.StorageOptions;
 import io.hishel.storage.StorageStatistics;
 import io.hishel.storage.StoredBody;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Storage in a relational database: SQLite (one file, the embedded default) or PostgreSQL (one
  * cache shared by many application instances).
  *
- * <p>Entries live in {@code hishel_entries}, the chunks of their bodies in {@code hishel_streams}
- * (chunk {@code -1} is the end marker), their tags in {@code hishel_tags}. An entry row is written
- * first, then its chunks, each in a short transaction of its own, then — in one transaction — the
- * end marker, the tags and its completion time: only then is it visible. A process that dies in
- * between leaves an incomplete entry that no query returns and that clean-up deletes after
- * {@link StorageOptions#incompleteGrace()}. Nothing holds a whole body in memory: a writer holds
- * one chunk, a reader fetches one chunk at a time.
+ * <p>Entries live in {@code hishel_entries}, the chunks of their bodies in {@code hishel_streams},
+ * their tags in {@code hishel_tags}. An entry row is written first, with its tags, then its chunks,
+ * each in a short transaction of its own, then — in one transaction — the last chunk and its
+ * completion time: only then is it visible. A process that dies in between leaves an incomplete
+ * entry that no query returns and that clean-up deletes after
+ * {@link StorageOptions#incompleteGrace()}. No row marks the end of a body: a reader fetches chunk
+ * after chunk until the entry's size is reached. Nothing holds a whole body in memory: a writer
+ * holds one chunk, a reader fetches one chunk at a time.
  *
  * <p>The schema is created and upgraded by Flyway, from {@code db/hishel/migration/sqlite} or
  * {@code .../postgresql}, with its own history table {@code hishel_schema_history}; hishel never
@@ -76,68 +55,49 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcStorage implements Storage {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
-    private static final int BODY = 0;
-    private static final int END_MARKER = -1;
-    private static final String HISTORY_TABLE = "hishel_schema_history";
-    private static final Duration ACCESS_FLUSH_INTERVAL = Duration.ofSeconds(1);
-    private static final int MAX_REPORTED_CORRUPT = 10_000;
-    private static final int MAX_PAGE = 1000;
-
-    private final DataSource dataSource;
     private final HikariDataSource ownedPool;
-    private final Dialect dialect;
     private final StorageOptions options;
     private final Clock clock;
     private final String description;
-    private final Path sqliteFile;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final Duration writeLockTimeout;
-    private final Map<UUID, Long> pendingAccess = new ConcurrentHashMap<>();
-    private final Set<UUID> reportedCorrupt = ConcurrentHashMap.newKeySet();
-    private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
-    private final AtomicLong approximateBytes = new AtomicLong();
-    private final AtomicLong approximateEntries = new AtomicLong();
-    private final ScheduledExecutorService scheduler;
-    private volatile long fileCheckedAt;
-    private final Object fileKey;
-    private volatile boolean closed;
+    private final Transactions transactions;
+    private final AccessRecorder accesses;
+    private final Cleanup cleanup;
+    private final Lookup lookup;
+    private final Listing listing;
+    private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
+    private final Maintenance maintenance;
 
-    private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
-        this.dataSource = dataSource;
+    private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool, SqlitePool sqlite) {
         this.ownedPool = ownedPool;
         this.options = builder.options;
         this.clock = options.clock();
-        this.sqliteFile = builder.sqliteFile;
-        this.writeLockTimeout = builder.connectionTimeout;
+        Dialect dialect;
         try (Connection connection = dataSource.getConnection()) {
-            this.dialect = Dialect.of(connection);
+            dialect = Dialect.of(connection);
         } catch (SQLException e) {
             closePool();
             throw new StorageException("hishel-jdbc cannot connect to " + describe(builder, null) + ": "
                     + e.getMessage(), e);
         }
         this.description = describe(builder, dialect);
+        this.transactions = new Transactions(dataSource, dialect, builder.connectionTimeout.toMillis(), description,
+                sqlite);
         if (builder.migrate) {
-            migrate();
+            try {
+                Migration.run(dataSource, transactions);
+            } catch (StorageException e) {
+                closePool();
+                throw e;
+            }
         }
-        this.fileKey = sqliteFile == null ? null : fileKey(sqliteFile);
-        refreshApproximateSize();
-        if (builder.scheduled) {
-            this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "hishel-jdbc-maintenance");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long cleanupMillis = options.cleanupInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> quietly("clean up", this::cleanUp), cleanupMillis, cleanupMillis,
-                    TimeUnit.MILLISECONDS);
-            long flushMillis = ACCESS_FLUSH_INTERVAL.toMillis();
-            scheduler.scheduleWithFixedDelay(() -> quietly("record hits", this::flushAccesses), flushMillis,
-                    flushMillis, TimeUnit.MILLISECONDS);
-        } else {
-            this.scheduler = null;
-        }
+        this.accesses = new AccessRecorder(clock, transactions);
+        this.cleanup = new Cleanup(options, transactions, accesses);
+        CorruptEntries corrupt = new CorruptEntries(description, transactions, this::remove);
+        this.lookup = new Lookup(clock, transactions, accesses, corrupt);
+        this.listing = new Listing(clock, transactions, accesses, corrupt);
+        cleanup.measure();
+        this.maintenance = builder.scheduled
+                ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, transactions) : null;
     }
 
     /**
@@ -175,128 +135,50 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<Entry> entries(CacheKey key) {
-        long now = clock.millis();
-        List<Row> rows = read("look up " + key, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, data, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
-                            + " WHERE cache_key = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
-                select.setString(1, key.value());
-                try (ResultSet result = select.executeQuery()) {
-                    List<Row> found = new ArrayList<>(2);
-                    while (result.next()) {
-                        found.add(new Row(dialect.readId(result, 1), result.getBytes(2), nullableLong(result, 3),
-                                nullableLong(result, 4), result.getInt(5) != 0));
-                    }
-                    return found;
-                }
-            }
-        });
-        List<Entry> entries = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            if (!row.alive(now, pendingAccess.get(row.id))) {
-                continue;
-            }
-            try {
-                entries.add(EntryCodec.decode(row.id, key, row.data));
-            } catch (EntryCodec.CorruptEntryException e) {
-                reportCorrupt(row.id, e);
-            }
-        }
-        return entries;
+        return lookup.entries(key);
     }
 
     @Override
     public EntryWriter create(Entry entry, EntryOptions entryOptions) {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(entryOptions, "entryOptions");
-        checkOpen();
-        long now = clock.millis();
-        byte[] data = EntryCodec.encode(entry);
-        Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
-        boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
-        write("create entry " + entry.id(), connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_entries"
-                    + " (id, cache_key, url, data, created_at, last_access, ttl_millis, refresh_ttl, response_time)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                dialect.bindId(insert, 1, entry.id());
-                insert.setString(2, entry.key().value());
-                insert.setString(3, CacheKey.normalizeUrl(entry.request().url()));
-                insert.setBytes(4, data);
-                insert.setLong(5, now);
-                insert.setLong(6, now);
-                setNullableLong(insert, 7, ttl == null ? null : saturatedMillis(ttl));
-                insert.setInt(8, refresh ? 1 : 0);
-                insert.setLong(9, entry.responseTime().toEpochMilli());
-                insert.executeUpdate();
-            }
-            // Tags go in with the row, so that a purge by tag also reaches an entry still being written.
-            if (!entryOptions.tags().isEmpty()) {
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)")) {
-                    for (String tag : entryOptions.tags()) {
-                        dialect.bindId(insert, 1, entry.id());
-                        insert.setString(2, tag);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
-            return null;
-        });
-        Writer writer = new Writer(entry.id(), ttl);
-        openWriters.add(writer);
-        return writer;
+        transactions.checkOpen();
+        return ChunkWriter.start(entry, entryOptions, options, transactions, cleanup, openWriters);
     }
 
     @Override
     public Optional<StoredBody> openBody(UUID id) {
-        long now = clock.millis();
-        Optional<Long> size = read("open the body of " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT size, expires_at, ttl_millis,"
-                    + " refresh_ttl FROM hishel_entries WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
-                dialect.bindId(select, 1, id);
-                try (ResultSet result = select.executeQuery()) {
-                    if (!result.next()) {
-                        return Optional.empty();
-                    }
-                    Row row = new Row(id, null, nullableLong(result, 2), nullableLong(result, 3), result.getInt(4) != 0);
-                    return row.alive(now, pendingAccess.get(id)) ? Optional.of(result.getLong(1)) : Optional.empty();
-                }
-            }
-        });
-        return size.map(bytes -> new StoredBody(bytes, new ChunkStream(id, bytes)));
+        return lookup.bodySize(id).map(size -> new StoredBody(size, new ChunkReader(id, size, transactions)));
     }
 
     @Override
     public void recordAccess(UUID id) {
-        pendingAccess.put(id, clock.millis());
+        accesses.record(id);
     }
 
     @Override
     public boolean update(Entry entry) {
         byte[] data = EntryCodec.encode(entry);
-        return write("update entry " + entry.id(), connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET data = ?,"
-                    + " response_time = ? WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
+        return transactions.write("update entry " + entry.id(), connection -> {
+            try (PreparedStatement update = connection.prepareStatement(Sql.UPDATE_METADATA)) {
                 update.setBytes(1, data);
                 update.setLong(2, entry.responseTime().toEpochMilli());
-                dialect.bindId(update, 3, entry.id());
+                transactions.dialect().bindId(update, 3, entry.id());
                 return update.executeUpdate() > 0;
             }
-        }) && isAlive(entry.id());
+        }) && lookup.isAlive(entry.id());
     }
 
     @Override
     public boolean remove(UUID id) {
-        if (!isAlive(id)) {
+        if (!lookup.isAlive(id)) {
             return false;
         }
         long now = clock.millis();
-        return write("remove entry " + id, connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+        return transactions.write("remove entry " + id, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(Sql.REMOVE_ENTRY)) {
                 update.setLong(1, now);
-                dialect.bindId(update, 2, id);
+                transactions.dialect().bindId(update, 2, id);
                 return update.executeUpdate() > 0;
             }
         });
@@ -305,43 +187,29 @@ public final class JdbcStorage implements Storage {
     @Override
     public long invalidate(URI url) {
         String normalized = CacheKey.normalizeUrl(url);
-        return softDelete("invalidate " + normalized, "url = ?", normalized);
+        return softDelete("invalidate " + normalized, Sql.INVALIDATE_URL, normalized);
     }
 
     @Override
     public long purgeByPrefix(String urlPrefix) {
         Objects.requireNonNull(urlPrefix, "urlPrefix");
         String like = urlPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-        // LIKE uses the index on PostgreSQL; substr keeps the comparison case-sensitive on SQLite.
-        return softDelete("purge " + urlPrefix + "*", "url LIKE ? ESCAPE '!' AND substr(url, 1, ?) = ?",
-                like, urlPrefix.length(), urlPrefix);
+        return softDelete("purge " + urlPrefix + "*", Sql.PURGE_PREFIX, like, urlPrefix.length(), urlPrefix);
     }
 
     @Override
     public long purgeByTag(String tag) {
-        return softDelete("purge tag " + tag, "id IN (SELECT entry_id FROM hishel_tags WHERE tag = ?)", tag);
+        return softDelete("purge tag " + tag, Sql.PURGE_TAG, tag);
     }
 
     @Override
     public long purgeAll() {
-        return softDelete("purge everything", "1 = 1");
+        return softDelete("purge everything", Sql.PURGE_ALL);
     }
 
     @Override
     public StorageStatistics statistics() {
-        flushAccesses();
-        long now = clock.millis();
-        return read("count entries", connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size), 0)"
-                    + " FROM hishel_entries WHERE completed_at IS NOT NULL AND deleted_at IS NULL"
-                    + " AND (expires_at IS NULL OR expires_at > ?)")) {
-                select.setLong(1, now);
-                try (ResultSet result = select.executeQuery()) {
-                    result.next();
-                    return new StorageStatistics(result.getLong(1), result.getLong(2));
-                }
-            }
-        });
+        return listing.statistics();
     }
 
     /**
@@ -356,139 +224,27 @@ public final class JdbcStorage implements Storage {
      */
     @Override
     public List<EntrySummary> list(int offset, int limit) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative, but was " + offset);
-        }
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE + ", but was " + limit);
-        }
-        flushAccesses();
-        long now = clock.millis();
-        Map<UUID, Set<String>> tags = new HashMap<>();
-        List<ListedRow> rows = read("list entries from " + offset, connection -> {
-            List<ListedRow> page = new ArrayList<>(Math.min(limit, 64));
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, cache_key, url, data, size,"
-                    + " response_time, expires_at FROM hishel_entries"
-                    + " WHERE completed_at IS NOT NULL AND deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-                    + " ORDER BY response_time DESC, id DESC LIMIT ? OFFSET ?")) {
-                select.setLong(1, now);
-                select.setInt(2, limit);
-                select.setInt(3, offset);
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next()) {
-                        page.add(new ListedRow(dialect.readId(result, 1), result.getString(2), result.getString(3),
-                                result.getBytes(4), result.getLong(5), result.getLong(6), nullableLong(result, 7)));
-                    }
-                }
-            }
-            if (page.isEmpty()) {
-                return page;
-            }
-            // Tags never change after create, so a second statement for the page's ids reads the same ones.
-            try (PreparedStatement select = connection.prepareStatement("SELECT entry_id, tag FROM hishel_tags"
-                    + " WHERE entry_id IN (" + String.join(", ", Collections.nCopies(page.size(), "?")) + ")")) {
-                for (int i = 0; i < page.size(); i++) {
-                    dialect.bindId(select, i + 1, page.get(i).id());
-                }
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next()) {
-                        tags.computeIfAbsent(dialect.readId(result, 1), id -> new HashSet<>()).add(result.getString(2));
-                    }
-                }
-            }
-            return page;
-        });
-        List<EntrySummary> summaries = new ArrayList<>(rows.size());
-        for (ListedRow row : rows) {
-            Entry entry;
-            try {
-                entry = EntryCodec.decode(row.id(), new CacheKey(row.key()), row.data());
-            } catch (EntryCodec.CorruptEntryException e) {
-                reportCorrupt(row.id(), e);
-                continue;
-            }
-            summaries.add(new EntrySummary(row.id(), entry.request().method(), row.url(), entry.response().status(),
-                    row.size(), Instant.ofEpochMilli(row.responseTime()),
-                    row.expiresAt() == null ? null : Instant.ofEpochMilli(row.expiresAt()),
-                    tags.getOrDefault(row.id(), Set.of())));
-        }
-        return summaries;
+        return listing.page(offset, limit);
     }
 
     @Override
     public CleanupResult cleanUp() {
-        flushAccesses();
-        long now = clock.millis();
-        int batch = options.cleanupBatchSize();
-        long expired = deleteBatch("delete expired entries", "expires_at <= ?", now, batch);
-        long removed = deleteBatch("delete removed entries", "deleted_at <= ?",
-                now - options.deletedRetention().toMillis(), batch);
-        long incomplete = deleteBatch("delete incomplete entries", "completed_at IS NULL AND created_at <= ?",
-                now - options.incompleteGrace().toMillis(), batch);
-        long orphaned = write("delete orphaned chunks", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_streams WHERE entry_id IN"
-                    + " (SELECT s.entry_id FROM hishel_streams s LEFT JOIN hishel_entries e ON e.id = s.entry_id"
-                    + " WHERE e.id IS NULL LIMIT ?)")) {
-                delete.setInt(1, batch);
-                return (long) delete.executeUpdate();
-            }
-        });
-        long evicted = evict();
-        CleanupResult result = new CleanupResult(expired, removed, incomplete, orphaned, evicted);
-        if (result.total() > 0) {
-            LOG.debug("{}: clean-up deleted {}", description, result);
-        }
-        return result;
-    }
-
-    /**
-     * Deletes, least recently used first, until the entries' bytes and count are within bounds.
-     * Removed entries go before live ones; one call deletes at most a clean-up batch.
-     */
-    private long evict() {
-        // Hits not yet written would otherwise make the most used entries look least recently used.
-        flushAccesses();
-        refreshApproximateSize();
-        long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
-        if (approximateBytes.get() <= options.maxBytes() && approximateEntries.get() <= maxEntries) {
-            return 0;
-        }
-        long bytesOver = approximateBytes.get() - options.maxBytes();
-        long entriesOver = approximateEntries.get() - maxEntries;
-        int batch = options.cleanupBatchSize();
-        return write("evict entries", connection -> {
-            List<UUID> victims = new ArrayList<>();
-            long bytes = 0;
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, size FROM hishel_entries"
-                    + " ORDER BY CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END, last_access LIMIT ?")) {
-                select.setInt(1, batch);
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
-                        victims.add(dialect.readId(result, 1));
-                        bytes += result.getLong(2);
-                    }
-                }
-            }
-            deleteIds(connection, victims);
-            approximateBytes.addAndGet(-bytes);
-            approximateEntries.addAndGet(-victims.size());
-            return (long) victims.size();
-        });
+        return cleanup.run();
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (transactions.isClosed()) {
             return;
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (maintenance != null) {
+            maintenance.stop();
         }
-        for (Writer writer : List.copyOf(openWriters)) {
-            quietly("abort an open writer", writer::abort);
+        for (ChunkWriter writer : List.copyOf(openWriters)) {
+            transactions.quietly("abort an open writer", writer::abort);
         }
-        quietly("record hits", this::flushAccesses);
-        closed = true;
+        transactions.quietly("record hits", accesses::flush);
+        transactions.close();
         closePool();
     }
 
@@ -498,267 +254,15 @@ public final class JdbcStorage implements Storage {
         return description;
     }
 
-    // Internals.
-
-    private void migrate() {
-        ClassLoader loader = JdbcStorage.class.getClassLoader();
-        Runnable migration = () -> Flyway.configure(loader)
-                .dataSource(dataSource)
-                .locations(dialect.migrations())
-                .table(HISTORY_TABLE)
-                // The schema may hold the application's own tables and Flyway history: hishel's history is its own.
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
-        try {
-            if (dialect.singleWriter()) {
-                writeLock.lock();
-                try {
-                    migration.run();
-                } finally {
-                    writeLock.unlock();
-                }
-            } else {
-                migration.run();
-            }
-        } catch (RuntimeException e) {
-            closePool();
-            throw new StorageException(description + ": the migration of hishel's tables failed: " + e.getMessage(), e);
-        }
-    }
-
-    private boolean isAlive(UUID id) {
-        long now = clock.millis();
-        return read("find entry " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT expires_at, ttl_millis, refresh_ttl"
-                    + " FROM hishel_entries WHERE id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL")) {
-                dialect.bindId(select, 1, id);
-                try (ResultSet result = select.executeQuery()) {
-                    return result.next() && new Row(id, null, nullableLong(result, 1), nullableLong(result, 2),
-                            result.getInt(3) != 0).alive(now, pendingAccess.get(id));
-                }
-            }
-        });
-    }
-
-    /**
-     * Marks entries matching a condition removed, and returns how many of them were visible. Entries
-     * still being written are marked too: their commit must not bring back what was invalidated
-     * while the response was on its way.
-     */
-    private long softDelete(String operation, String condition, Object... parameters) {
-        long now = clock.millis();
-        return write(operation, connection -> {
-            long visible;
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM hishel_entries"
-                    + " WHERE deleted_at IS NULL AND completed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)"
-                    + " AND " + condition)) {
-                count.setLong(1, now);
-                bind(count, 2, parameters);
-                try (ResultSet result = count.executeQuery()) {
-                    result.next();
-                    visible = result.getLong(1);
-                }
-            }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE hishel_entries SET deleted_at = ? WHERE deleted_at IS NULL AND " + condition)) {
-                update.setLong(1, now);
-                bind(update, 2, parameters);
-                update.executeUpdate();
-            }
-            return visible;
-        });
-    }
-
-    private static void bind(PreparedStatement statement, int first, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(first + i, parameters[i]);
-        }
-    }
-
-    private long deleteBatch(String operation, String condition, long threshold, int batch) {
-        return write(operation, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_entries WHERE id IN"
-                    + " (SELECT id FROM hishel_entries WHERE " + condition + " LIMIT ?)")) {
-                delete.setLong(1, threshold);
-                delete.setInt(2, batch);
-                return (long) delete.executeUpdate();
-            }
-        });
-    }
-
-    private void deleteIds(Connection connection, List<UUID> ids) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM hishel_entries WHERE id = ?")) {
-            for (UUID id : ids) {
-                dialect.bindId(delete, 1, id);
-                delete.addBatch();
-            }
-            delete.executeBatch();
-        }
-    }
-
-    /** Writes the hits recorded since the last flush: last access for eviction, and refreshed TTLs. */
+    /** Writes the hits recorded since the last flush; for tests, which run without the schedule. */
     void flushAccesses() {
-        if (pendingAccess.isEmpty()) {
-            return;
-        }
-        Map<UUID, Long> batch = new HashMap<>();
-        for (UUID id : List.copyOf(pendingAccess.keySet())) {
-            Long at = pendingAccess.remove(id);
-            if (at != null) {
-                batch.put(id, at);
-            }
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        try {
-            write("record hits", connection -> {
-                try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries SET last_access = ?,"
-                        + " expires_at = CASE WHEN refresh_ttl = 1 AND ttl_millis IS NOT NULL THEN ? + ttl_millis"
-                        + " ELSE expires_at END WHERE id = ? AND last_access < ?")) {
-                    for (Map.Entry<UUID, Long> access : batch.entrySet()) {
-                        update.setLong(1, access.getValue());
-                        update.setLong(2, access.getValue());
-                        dialect.bindId(update, 3, access.getKey());
-                        update.setLong(4, access.getValue());
-                        update.addBatch();
-                    }
-                    update.executeBatch();
-                }
-                return null;
-            });
-        } catch (StorageException e) {
-            // Keep them for the next flush rather than let an entry expire that was in use.
-            batch.forEach((id, at) -> pendingAccess.merge(id, at, Math::max));
-            throw e;
-        }
+        accesses.flush();
     }
 
-    private void refreshApproximateSize() {
-        read("measure the storage", connection -> {
-            try (Statement select = connection.createStatement();
-                 ResultSet result = select.executeQuery("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries")) {
-                result.next();
-                approximateEntries.set(result.getLong(1));
-                approximateBytes.set(result.getLong(2));
-            }
-            return null;
-        });
-    }
-
-    private void reportCorrupt(UUID id, EntryCodec.CorruptEntryException e) {
-        if (reportedCorrupt.size() < MAX_REPORTED_CORRUPT && reportedCorrupt.add(id)) {
-            LOG.warn("{}: skipping an entry whose stored data cannot be read; it is removed. {}", description,
-                    e.getMessage());
-            quietly("remove a corrupt entry", () -> remove(id));
-        }
-    }
-
-    private <T> T read(String operation, SqlWork<T> work) {
-        checkOpen();
-        checkFile();
-        try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw failure(operation, e);
-        }
-    }
-
-    private <T> T write(String operation, SqlWork<T> work) {
-        checkOpen();
-        checkFile();
-        boolean locked = false;
-        try {
-            if (dialect.singleWriter()) {
-                // One writer at a time inside this process, so SQLite never answers SQLITE_BUSY.
-                // Waiting for the writer is bounded like waiting for a connection: a slow storage fails, it never hangs.
-                if (!writeLock.tryLock(writeLockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new StorageException(description + ": could not " + operation + ": no turn to write within "
-                            + writeLockTimeout.toMillis() + " ms");
-                }
-                locked = true;
-            }
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollback(connection);
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
-            }
-        } catch (SQLException e) {
-            throw failure(operation, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(description + ": interrupted while waiting to " + operation, e);
-        } finally {
-            if (locked) {
-                writeLock.unlock();
-            }
-        }
-    }
-
-    private StorageException failure(String operation, SQLException e) {
-        return new StorageException(description + ": could not " + operation + ": " + e.getMessage(), e);
-    }
-
-    private static void rollback(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // The original failure is the one worth reporting.
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new StorageException(description + " is closed");
-        }
-    }
-
-    /**
-     * A deleted SQLite file keeps working for open connections — on a file nobody can see, lost on
-     * restart — while a new connection would create an empty one in its place. Say so instead,
-     * checking the file's identity at most once a second.
-     */
-    private void checkFile() {
-        if (sqliteFile == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - fileCheckedAt < 1_000_000_000L) {
-            return;
-        }
-        Object current = fileKey(sqliteFile);
-        if (current == null || fileKey != null && !fileKey.equals(current)) {
-            // A new connection may already have created an empty file at the same path: compare identities.
-            throw new StorageException(description + ": the database file was deleted or replaced");
-        }
-        fileCheckedAt = now;
-    }
-
-    private static Object fileKey(Path file) {
-        try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-            return key != null ? key : Boolean.TRUE;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private void quietly(String operation, Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: could not {}: {}", description, operation, e.getMessage());
-        }
+    /** Marks the entries matching a condition removed, and returns how many of them were visible. */
+    private long softDelete(String operation, SoftDelete statements, Object... parameters) {
+        long now = clock.millis();
+        return transactions.write(operation, connection -> statements.run(connection, now, parameters));
     }
 
     private void closePool() {
@@ -775,199 +279,27 @@ public final class JdbcStorage implements Storage {
                 + " storage";
     }
 
-    private static Long nullableLong(ResultSet result, int index) throws SQLException {
-        long value = result.getLong(index);
-        return result.wasNull() ? null : value;
-    }
-
-    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.BIGINT);
-        } else {
-            statement.setLong(index, value);
-        }
-    }
-
-    private static long saturatedMillis(Duration duration) {
-        try {
-            return duration.toMillis();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
-        }
-    }
-
-    /** A looked-up row, before its data is decoded. */
-    private record Row(UUID id, byte[] data, Long expiresAt, Long ttlMillis, boolean refresh) {
-        /** Not expired — counting a hit not yet written that restarts the TTL. */
-        boolean alive(long now, Long pendingAccess) {
-            if (expiresAt == null || expiresAt > now) {
-                return true;
-            }
-            return pendingAccess != null && refresh && ttlMillis != null && pendingAccess + ttlMillis > now;
-        }
-    }
-
-    /** A row of a listed page, before its data is decoded. */
-    private record ListedRow(UUID id, String key, String url, byte[] data, long size, long responseTime,
-                             Long expiresAt) {
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Writes chunks as they fill, each in a transaction of its own; commit makes the entry visible. */
-    private final class Writer extends ChunkingWriter {
-        private final UUID id;
-        private final Duration ttl;
-
-        Writer(UUID id, Duration ttl) {
-            super(options.chunkSize());
-            this.id = id;
-            this.ttl = ttl;
-        }
-
-        @Override
-        protected void writeChunk(int number, byte[] chunk) {
-            JdbcStorage.this.write("write chunk " + number + " of entry " + id, connection -> {
-                insertChunk(connection, number, chunk);
-                return null;
-            });
-        }
-
-        @Override
-        protected void commitEntry(int number, byte[] last, long size) {
-            if (size > options.maxBytes()) {
-                throw new StorageException(description + ": an entry of " + size
-                        + " bytes does not fit in a storage of " + options.maxBytes() + " bytes");
-            }
-            long now = clock.millis();
-            // The last chunk, the end marker and the completion share one transaction: for most bodies, the only one.
-            JdbcStorage.this.write("commit entry " + id, connection -> {
-                if (last.length > 0) {
-                    insertChunk(connection, number, last);
-                }
-                insertChunk(connection, END_MARKER, new byte[0]);
-                try (PreparedStatement update = connection.prepareStatement("UPDATE hishel_entries"
-                        + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?")) {
-                    update.setLong(1, now);
-                    update.setLong(2, now);
-                    update.setLong(3, size);
-                    setNullableLong(update, 4, ttl == null ? null : now + saturatedMillis(ttl));
-                    dialect.bindId(update, 5, id);
-                    if (update.executeUpdate() != 1) {
-                        throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
-                    }
-                }
-                return null;
-            });
-            openWriters.remove(this);
-            approximateBytes.addAndGet(size);
-            approximateEntries.incrementAndGet();
-            long maxEntries = options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
-            if (approximateBytes.get() > options.maxBytes() || approximateEntries.get() > maxEntries) {
-                quietly("evict entries", () -> evict());
-            }
-        }
-
-        @Override
-        protected void abortEntry() {
-            openWriters.remove(this);
-            quietly("abort entry " + id, () -> JdbcStorage.this.write("abort entry " + id, connection -> {
-                deleteIds(connection, List.of(id));
-                return null;
-            }));
-        }
-
-        private void insertChunk(Connection connection, int number, byte[] chunk) throws SQLException {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_streams"
-                    + " (entry_id, kind, chunk_number, chunk_data) VALUES (?, ?, ?, ?)")) {
-                dialect.bindId(insert, 1, id);
-                insert.setInt(2, BODY);
-                insert.setInt(3, number);
-                insert.setBytes(4, chunk);
-                insert.executeUpdate();
-            }
-        }
-    }
-
-    /** Fetches one chunk at a time, each with a short query of its own. */
-    private final class ChunkStream extends InputStream {
-        private final UUID id;
-        private final long size;
-        private byte[] chunk = new byte[0];
-        private int position;
-        private int nextChunk;
-        private long delivered;
-
-        ChunkStream(UUID id, long size) {
-            this.id = id;
-            this.size = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, target.length);
-            if (length == 0) {
-                return 0;
-            }
-            if (position == chunk.length) {
-                if (delivered >= size) {
-                    return -1;
-                }
-                chunk = fetch(nextChunk++);
-                position = 0;
-            }
-            int n = Math.min(length, chunk.length - position);
-            System.arraycopy(chunk, position, target, offset, n);
-            position += n;
-            delivered += n;
-            return n;
-        }
-
-        private byte[] fetch(int number) throws IOException {
-            try {
-                byte[] bytes = JdbcStorage.this.read("read chunk " + number + " of entry " + id, connection -> {
-                    try (PreparedStatement select = connection.prepareStatement("SELECT chunk_data FROM hishel_streams"
-                            + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?")) {
-                        dialect.bindId(select, 1, id);
-                        select.setInt(2, BODY);
-                        select.setInt(3, number);
-                        try (ResultSet result = select.executeQuery()) {
-                            return result.next() ? result.getBytes(1) : null;
-                        }
-                    }
-                });
-                if (bytes == null || bytes.length == 0) {
-                    throw new IOException(description + ": chunk " + number + " of entry " + id
-                            + " is missing; the entry was deleted while it was read");
-                }
-                return bytes;
-            } catch (StorageException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-    }
-
     /**
      * Builds a {@link JdbcStorage}. Not thread-safe.
      */
     public static final class Builder {
+        /** The default of {@link #migrate}. */
+        public static final boolean DEFAULT_MIGRATE = true;
+        /** The default of {@link #scheduleMaintenance}. */
+        public static final boolean DEFAULT_SCHEDULE_MAINTENANCE = true;
+        /** The default of {@link #poolSize}. */
+        public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
+        /** The default of {@link #connectionTimeout}. */
+        public static final Duration DEFAULT_SQLITE_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
         private final DataSource dataSource;
         private final Path sqliteFile;
         private StorageOptions options = StorageOptions.defaults();
-        private boolean migrate = true;
-        private boolean scheduled = true;
+        private boolean migrate = DEFAULT_MIGRATE;
+        private boolean scheduled = DEFAULT_SCHEDULE_MAINTENANCE;
         private boolean closeDataSource;
-        private int poolSize = 4;
-        private Duration connectionTimeout = Duration.ofSeconds(5);
+        private int poolSize = DEFAULT_SQLITE_POOL_SIZE;
+        private Duration connectionTimeout = DEFAULT_SQLITE_CONNECTION_TIMEOUT;
 
         private Builder(DataSource dataSource, Path sqliteFile) {
             this.dataSource = dataSource;
@@ -1037,9 +369,7 @@ public final class JdbcStorage implements Storage {
          * @throws IllegalStateException    for a storage built on a given DataSource
          */
         public Builder poolSize(int size) {
-            if (size < 1 || size > 64) {
-                throw new IllegalArgumentException("poolSize must be between 1 and 64, but was " + size);
-            }
+            Require.between(size, 1, 64, "poolSize", "");
             requireSqlite("poolSize");
             this.poolSize = size;
             return this;
@@ -1056,9 +386,7 @@ public final class JdbcStorage implements Storage {
          */
         public Builder connectionTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectionTimeout");
-            if (timeout.toMillis() < 250) {
-                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms, but was " + timeout);
-            }
+            Require.between(timeout.toMillis(), 250, Long.MAX_VALUE, "connectionTimeout", "ms");
             requireSqlite("connectionTimeout");
             this.connectionTimeout = timeout;
             return this;
@@ -1073,41 +401,10 @@ public final class JdbcStorage implements Storage {
          */
         public JdbcStorage build() {
             if (dataSource != null) {
-                return new JdbcStorage(this, dataSource, closeDataSource ? (HikariDataSource) dataSource : null);
+                return new JdbcStorage(this, dataSource, closeDataSource ? (HikariDataSource) dataSource : null, null);
             }
-            HikariDataSource pool = sqlitePool();
-            return new JdbcStorage(this, pool, pool);
-        }
-
-        private HikariDataSource sqlitePool() {
-            Path parent = sqliteFile.getParent();
-            try {
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-            } catch (IOException e) {
-                throw new StorageException("Cannot create the folder of the SQLite cache " + sqliteFile + ": "
-                        + e.getMessage(), e);
-            }
-            if (parent != null && !Files.isWritable(parent) || Files.exists(sqliteFile) && !Files.isWritable(sqliteFile)) {
-                throw new StorageException("The SQLite cache " + sqliteFile + " is not writable: choose a path this"
-                        + " process may write, or fix the permissions");
-            }
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("hishel-sqlite");
-            config.setJdbcUrl("jdbc:sqlite:" + sqliteFile);
-            config.setMaximumPoolSize(poolSize);
-            config.setMinimumIdle(1);
-            config.setConnectionTimeout(connectionTimeout.toMillis());
-            config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "NORMAL");
-            config.addDataSourceProperty("foreign_keys", "true");
-            config.addDataSourceProperty("busy_timeout", "5000");
-            try {
-                return new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                throw new StorageException("Cannot open the SQLite cache " + sqliteFile + ": " + e.getMessage(), e);
-            }
+            SqlitePool pool = SqlitePool.open(sqliteFile, poolSize, connectionTimeout);
+            return new JdbcStorage(this, pool.connections(), pool.connections(), pool);
         }
 
         private void requireSqlite(String setting) {

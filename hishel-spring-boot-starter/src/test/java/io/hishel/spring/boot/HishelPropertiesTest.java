@@ -2,9 +2,11 @@ package io.hishel.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hishel.jdbc.JdbcStorage;
 import io.hishel.policy.CacheOptions;
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.storage.StorageOptions;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +45,17 @@ class HishelPropertiesTest {
         assertThat(storage.getMaxSize().toBytes()).isEqualTo(api.maxBytes());
         assertThat(storage.getMaxEntries()).isEqualTo(api.maxEntries());
         assertThat(storage.getCleanupInterval()).isEqualTo(api.cleanupInterval());
+    }
+
+    @Test
+    void sqliteAndJdbcDefaultsAreTheJdbcStorageBuildersDefaults() {
+        HishelProperties.Sqlite sqlite = properties.getStorage().getSqlite();
+        HishelProperties.Jdbc jdbc = properties.getStorage().getJdbc();
+
+        assertThat(Path.of(sqlite.getPath())).isEqualTo(JdbcStorage.defaultSqlitePath());
+        assertThat(sqlite.getPoolSize()).isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE);
+        assertThat(sqlite.getConnectionTimeout()).isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT);
+        assertThat(jdbc.isMigrate()).isEqualTo(JdbcStorage.Builder.DEFAULT_MIGRATE);
     }
 
     @Test

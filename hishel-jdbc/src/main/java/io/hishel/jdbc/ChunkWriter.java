@@ -1,0 +1,159 @@
+package io.hishel.jdbc;
+
+import io.hishel.storage.CacheKey;
+import io.hishel.storage.ChunkingWriter;
+import io.hishel.storage.Entry;
+import io.hishel.storage.EntryCodec;
+import io.hishel.storage.EntryOptions;
+import io.hishel.storage.StorageException;
+import io.hishel.storage.StorageOptions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes one entry: {@link #start} inserts its row and tags, then the body goes in chunk by chunk,
+ * each full chunk in a short transaction of its own; {@link #commit()} writes the last chunk and
+ * the completion time in one transaction — for most bodies the only one — and only then is the
+ * entry visible. No row marks the end of the body: {@code completed_at} says the entry is whole,
+ * and its {@code size} says where the body ends. An abort deletes the row, and its chunks and tags
+ * with it. While open, the writer is in the storage's set of open writers, so that closing the
+ * storage can abort it.
+ *
+ * <p>Not thread-safe: one request writes one entry.
+ */
+final class ChunkWriter extends ChunkingWriter {
+
+    private final UUID id;
+    private final Long ttlMillis;
+    private final long maxBytes;
+    private final Clock clock;
+    private final Transactions transactions;
+    private final Cleanup cleanup;
+    private final Set<ChunkWriter> open;
+
+    /**
+     * Inserts the row of an entry, invisible until committed, and its tags, in one transaction.
+     *
+     * @param open where the writer stays until it commits or aborts
+     * @return the writer of its body
+     * @throws StorageException if the storage cannot be written
+     */
+    static ChunkWriter start(Entry entry, EntryOptions entryOptions, StorageOptions options, Transactions transactions,
+                             Cleanup cleanup, Set<ChunkWriter> open) {
+        long now = options.clock().millis();
+        byte[] data = EntryCodec.encode(entry);
+        Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
+        Long ttlMillis = ttl == null ? null : saturatedMillis(ttl);
+        boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
+        Dialect dialect = transactions.dialect();
+        transactions.write("create entry " + entry.id(), connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_ENTRY)) {
+                dialect.bindId(insert, 1, entry.id());
+                insert.setString(2, entry.key().value());
+                insert.setString(3, CacheKey.normalizeUrl(entry.request().url()));
+                insert.setBytes(4, data);
+                insert.setLong(5, now);
+                insert.setLong(6, now);
+                Sql.setNullableLong(insert, 7, ttlMillis);
+                insert.setInt(8, refresh ? 1 : 0);
+                insert.setLong(9, entry.responseTime().toEpochMilli());
+                insert.executeUpdate();
+            }
+            // Tags go in with the row, so that a purge by tag also reaches an entry still being written.
+            if (!entryOptions.tags().isEmpty()) {
+                try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_TAG)) {
+                    for (String tag : entryOptions.tags()) {
+                        dialect.bindId(insert, 1, entry.id());
+                        insert.setString(2, tag);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            }
+            return null;
+        });
+        ChunkWriter writer = new ChunkWriter(entry.id(), ttlMillis, options, transactions, cleanup, open);
+        open.add(writer);
+        return writer;
+    }
+
+    private ChunkWriter(UUID id, Long ttlMillis, StorageOptions options, Transactions transactions, Cleanup cleanup,
+                Set<ChunkWriter> open) {
+        super(options.chunkSize());
+        this.id = id;
+        this.ttlMillis = ttlMillis;
+        this.maxBytes = options.maxBytes();
+        this.clock = options.clock();
+        this.transactions = transactions;
+        this.cleanup = cleanup;
+        this.open = open;
+    }
+
+    @Override
+    protected void writeChunk(int number, byte[] chunk) {
+        transactions.write("write chunk " + number + " of entry " + id, connection -> {
+            insertChunk(connection, number, chunk);
+            return null;
+        });
+    }
+
+    @Override
+    protected void commitEntry(int number, byte[] last, long size) {
+        if (size > maxBytes) {
+            throw new StorageException(transactions.description() + ": an entry of " + size
+                    + " bytes does not fit in a storage of " + maxBytes + " bytes");
+        }
+        long now = clock.millis();
+        transactions.write("commit entry " + id, connection -> {
+            if (last.length > 0) {
+                insertChunk(connection, number, last);
+            }
+            try (PreparedStatement update = connection.prepareStatement(Sql.COMPLETE_ENTRY)) {
+                update.setLong(1, now);
+                update.setLong(2, now);
+                update.setLong(3, size);
+                Sql.setNullableLong(update, 4, ttlMillis == null ? null : now + ttlMillis);
+                transactions.dialect().bindId(update, 5, id);
+                if (update.executeUpdate() != 1) {
+                    throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
+                }
+            }
+            return null;
+        });
+        open.remove(this);
+        cleanup.committed(size);
+    }
+
+    @Override
+    protected void abortEntry() {
+        open.remove(this);
+        transactions.quietly("abort entry " + id, () -> transactions.write("abort entry " + id, connection -> {
+            cleanup.deleteEntries(connection, List.of(id));
+            return null;
+        }));
+    }
+
+    private void insertChunk(Connection connection, int number, byte[] chunk) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_CHUNK)) {
+            transactions.dialect().bindId(insert, 1, id);
+            insert.setInt(2, Sql.BODY);
+            insert.setInt(3, number);
+            insert.setBytes(4, chunk);
+            insert.executeUpdate();
+        }
+    }
+
+    private static long saturatedMillis(Duration duration) {
+        try {
+            return duration.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+}

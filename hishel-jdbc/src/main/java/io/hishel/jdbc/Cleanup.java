@@ -1,0 +1,150 @@
+package io.hishel.jdbc;
+
+import io.hishel.storage.CleanupResult;
+import io.hishel.storage.StorageOptions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What to delete for good, a bounded batch at a time: expired entries, removed ones past their
+ * retention, incomplete ones whose writer must have died, orphaned chunks, and — to stay within
+ * {@link StorageOptions#maxBytes()} and {@link StorageOptions#maxEntries()} — the least recently
+ * used. The size it compares with the bounds is kept in memory, measured again before each
+ * eviction and moved on by every commit, so that a commit can tell at once whether to evict.
+ * Thread-safe: rounds from the schedule, from callers and after commits may overlap, each in
+ * transactions of its own.
+ */
+final class Cleanup {
+
+    private final StorageOptions options;
+    private final Clock clock;
+    private final Transactions transactions;
+    private final AccessRecorder accesses;
+    private final AtomicLong approximateBytes = new AtomicLong();
+    private final AtomicLong approximateEntries = new AtomicLong();
+
+    Cleanup(StorageOptions options, Transactions transactions, AccessRecorder accesses) {
+        this.options = options;
+        this.clock = options.clock();
+        this.transactions = transactions;
+        this.accesses = accesses;
+    }
+
+    /** One round, as {@link io.hishel.storage.Storage#cleanUp()} describes it. */
+    CleanupResult run() {
+        accesses.flush();
+        long now = clock.millis();
+        int batch = options.cleanupBatchSize();
+        long expired = deleteBatch("delete expired entries", Sql.DELETE_EXPIRED, now, batch);
+        long removed = deleteBatch("delete removed entries", Sql.DELETE_REMOVED,
+                now - options.deletedRetention().toMillis(), batch);
+        long incomplete = deleteBatch("delete incomplete entries", Sql.DELETE_INCOMPLETE,
+                now - options.incompleteGrace().toMillis(), batch);
+        long orphaned = transactions.write("delete orphaned chunks", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ORPHANED_CHUNKS)) {
+                delete.setInt(1, batch);
+                return (long) delete.executeUpdate();
+            }
+        });
+        long evicted = evict();
+        CleanupResult result = new CleanupResult(expired, removed, incomplete, orphaned, evicted);
+        if (result.total() > 0) {
+            Transactions.LOG.debug("{}: clean-up deleted {}", transactions.description(), result);
+        }
+        return result;
+    }
+
+    /** Counts a committed entry, and evicts at once if it took the storage over a bound. */
+    void committed(long size) {
+        approximateBytes.addAndGet(size);
+        approximateEntries.incrementAndGet();
+        if (overBounds()) {
+            transactions.quietly("evict entries", this::evict);
+        }
+    }
+
+    /** Measures what the tables hold, every row counted, visible or not. */
+    void measure() {
+        transactions.read("measure the storage", connection -> {
+            try (Statement select = connection.createStatement();
+                 ResultSet result = select.executeQuery(Sql.MEASURE)) {
+                result.next();
+                approximateEntries.set(result.getLong(1));
+                approximateBytes.set(result.getLong(2));
+            }
+            return null;
+        });
+    }
+
+    /** Deletes rows of entries, their chunks and tags with them, in the caller's transaction. */
+    void deleteEntries(Connection connection, List<UUID> ids) throws SQLException {
+        Dialect dialect = transactions.dialect();
+        try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ENTRY)) {
+            for (UUID id : ids) {
+                dialect.bindId(delete, 1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
+    /**
+     * Deletes, least recently used first, until the entries' bytes and count are within bounds.
+     * Removed entries go before live ones; one call deletes at most a clean-up batch.
+     */
+    private long evict() {
+        // Hits not yet written would otherwise make the most used entries look least recently used.
+        accesses.flush();
+        measure();
+        if (!overBounds()) {
+            return 0;
+        }
+        long bytesOver = approximateBytes.get() - options.maxBytes();
+        long entriesOver = approximateEntries.get() - maxEntries();
+        int batch = options.cleanupBatchSize();
+        Dialect dialect = transactions.dialect();
+        return transactions.write("evict entries", connection -> {
+            List<UUID> victims = new ArrayList<>();
+            long bytes = 0;
+            try (PreparedStatement select = connection.prepareStatement(Sql.EVICTION_CANDIDATES)) {
+                select.setInt(1, batch);
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
+                        victims.add(dialect.readId(result, 1));
+                        bytes += result.getLong(2);
+                    }
+                }
+            }
+            deleteEntries(connection, victims);
+            approximateBytes.addAndGet(-bytes);
+            approximateEntries.addAndGet(-victims.size());
+            return (long) victims.size();
+        });
+    }
+
+    private boolean overBounds() {
+        return approximateBytes.get() > options.maxBytes() || approximateEntries.get() > maxEntries();
+    }
+
+    private long maxEntries() {
+        return options.maxEntries() > 0 ? options.maxEntries() : Long.MAX_VALUE;
+    }
+
+    private long deleteBatch(String operation, String sql, long threshold, int batch) {
+        return transactions.write(operation, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                delete.setLong(1, threshold);
+                delete.setInt(2, batch);
+                return (long) delete.executeUpdate();
+            }
+        });
+    }
+}

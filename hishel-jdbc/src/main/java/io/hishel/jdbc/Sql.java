@@ -1,0 +1,138 @@
+package io.hishel.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Collections;
+
+/**
+ * Every statement the JDBC storage runs, one constant each, so that what the storage asks of the
+ * database can be read in one place. The same text serves SQLite and PostgreSQL; what differs
+ * between them — how an id is bound and read — is {@link Dialect}'s. Times are epoch
+ * milliseconds. Constants only; thread-safe.
+ */
+final class Sql {
+
+    /** The {@code kind} of a chunk that holds the response body, the only kind stored. */
+    static final int BODY = 0;
+
+    /**
+     * Committed and not removed. Whether such an entry has expired is decided in Java, by
+     * {@link AccessRecorder#alive}, because a hit not yet written may have restarted its TTL. The
+     * partial index {@code hishel_entries_newest} has this condition: a query must repeat it for
+     * the index to apply.
+     */
+    static final String COMMITTED_NOT_REMOVED = "completed_at IS NOT NULL AND deleted_at IS NULL";
+
+    /**
+     * What the storage SPI calls visible: committed, not removed, and not expired at the time bound
+     * to its one parameter. For statements that run once recorded hits are written, when the
+     * column says what {@link AccessRecorder#alive} would.
+     */
+    static final String VISIBLE = COMMITTED_NOT_REMOVED + " AND (expires_at IS NULL OR expires_at > ?)";
+
+    // The hit path: look up, open the body, read its chunks.
+
+    static final String SELECT_ENTRIES = "SELECT id, data, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
+            + " WHERE cache_key = ? AND " + COMMITTED_NOT_REMOVED;
+
+    static final String SELECT_BODY_SIZE = "SELECT size, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
+            + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
+
+    static final String SELECT_LIFETIME = "SELECT expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
+            + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
+
+    static final String SELECT_CHUNK = "SELECT chunk_data FROM hishel_streams"
+            + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?";
+
+    // Writing: the row first, then the chunks, then the completion that makes it visible.
+
+    static final String INSERT_ENTRY = "INSERT INTO hishel_entries"
+            + " (id, cache_key, url, data, created_at, last_access, ttl_millis, refresh_ttl, response_time)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String INSERT_TAG = "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)";
+
+    static final String INSERT_CHUNK = "INSERT INTO hishel_streams (entry_id, kind, chunk_number, chunk_data)"
+            + " VALUES (?, ?, ?, ?)";
+
+    static final String COMPLETE_ENTRY = "UPDATE hishel_entries"
+            + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?";
+
+    static final String UPDATE_METADATA = "UPDATE hishel_entries SET data = ?, response_time = ?"
+            + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
+
+    /** A hit: the most recently used now, and, for an entry that refreshes on access, a TTL restarted. */
+    static final String RECORD_HIT = "UPDATE hishel_entries SET last_access = ?,"
+            + " expires_at = CASE WHEN refresh_ttl = 1 AND ttl_millis IS NOT NULL THEN ? + ttl_millis"
+            + " ELSE expires_at END WHERE id = ? AND last_access < ?";
+
+    // Removing: a soft delete marks rows, clean-up deletes them.
+
+    static final String REMOVE_ENTRY = "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
+
+    static final SoftDelete INVALIDATE_URL = new SoftDelete("url = ?");
+
+    /** LIKE uses the index on PostgreSQL; substr keeps the comparison case-sensitive on SQLite. */
+    static final SoftDelete PURGE_PREFIX = new SoftDelete("url LIKE ? ESCAPE '!' AND substr(url, 1, ?) = ?");
+
+    static final SoftDelete PURGE_TAG = new SoftDelete("id IN (SELECT entry_id FROM hishel_tags WHERE tag = ?)");
+
+    static final SoftDelete PURGE_ALL = new SoftDelete("1 = 1");
+
+    // The operator's view.
+
+    static final String STATISTICS = "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries WHERE " + VISIBLE;
+
+    static final String LIST_PAGE = "SELECT id, cache_key, url, data, size, response_time, expires_at"
+            + " FROM hishel_entries WHERE " + VISIBLE + " ORDER BY response_time DESC, id DESC LIMIT ? OFFSET ?";
+
+    private static final String SELECT_TAGS_OF = "SELECT entry_id, tag FROM hishel_tags WHERE entry_id IN (";
+
+    // Clean-up and eviction, a bounded batch at a time.
+
+    static final String DELETE_EXPIRED = deleteBatch("expires_at <= ?");
+
+    static final String DELETE_REMOVED = deleteBatch("deleted_at <= ?");
+
+    static final String DELETE_INCOMPLETE = deleteBatch("completed_at IS NULL AND created_at <= ?");
+
+    static final String DELETE_ORPHANED_CHUNKS = "DELETE FROM hishel_streams WHERE entry_id IN"
+            + " (SELECT s.entry_id FROM hishel_streams s LEFT JOIN hishel_entries e ON e.id = s.entry_id"
+            + " WHERE e.id IS NULL LIMIT ?)";
+
+    /** Removed entries first, then the least recently used. */
+    static final String EVICTION_CANDIDATES = "SELECT id, size FROM hishel_entries"
+            + " ORDER BY CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END, last_access LIMIT ?";
+
+    static final String DELETE_ENTRY = "DELETE FROM hishel_entries WHERE id = ?";
+
+    /** Every row, visible or not: what the size bound counts. */
+    static final String MEASURE = "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries";
+
+    private Sql() {
+    }
+
+    /** The tags of a page of entries; the page decides how many ids there are. */
+    static String selectTagsOf(int ids) {
+        return SELECT_TAGS_OF + String.join(", ", Collections.nCopies(ids, "?")) + ")";
+    }
+
+    private static String deleteBatch(String condition) {
+        return "DELETE FROM hishel_entries WHERE id IN (SELECT id FROM hishel_entries WHERE " + condition + " LIMIT ?)";
+    }
+
+    static Long nullableLong(ResultSet result, int index) throws SQLException {
+        long value = result.getLong(index);
+        return result.wasNull() ? null : value;
+    }
+
+    static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+}

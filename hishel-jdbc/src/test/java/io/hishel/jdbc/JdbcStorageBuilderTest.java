@@ -1,0 +1,66 @@
+package io.hishel.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sqlite.SQLiteDataSource;
+
+/** Settings are checked when they are given, with a message naming the setting and its value. */
+class JdbcStorageBuilderTest {
+
+    private static final Path FILE = Path.of("never-opened.db");
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {0, 65})
+    void refusesAPoolSizeOutsideOneTo64(int size) {
+        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).poolSize(size)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("poolSize must be between 1 and 64, but was " + size);
+    }
+
+    @Test
+    void acceptsThePoolSizesAtItsBounds() {
+        assertThat(JdbcStorage.sqlite(FILE).poolSize(1).poolSize(64)).isNotNull();
+    }
+
+    @Test
+    void refusesAConnectionTimeoutShorterThan250Milliseconds() {
+        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).connectionTimeout(Duration.ofMillis(249)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connectionTimeout must be at least 250 ms, but was 249");
+        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).connectionTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("connectionTimeout");
+        assertThat(JdbcStorage.sqlite(FILE).connectionTimeout(Duration.ofMillis(250))).isNotNull();
+    }
+
+    @Test
+    void thePoolSettingsAreOnlyForTheSqlitePoolItOpensItself() {
+        JdbcStorage.Builder given = JdbcStorage.builder(new SQLiteDataSource());
+
+        assertThatThrownBy(() -> given.poolSize(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("poolSize configures the SQLite pool; a given DataSource is configured where it is created");
+        assertThatThrownBy(() -> given.connectionTimeout(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("connectionTimeout configures the SQLite pool");
+    }
+
+    @Test
+    void closesOnlyAGivenHikariPool() {
+        assertThatThrownBy(() -> JdbcStorage.builder(new SQLiteDataSource()).closeDataSource(true))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("closeDataSource needs a HikariDataSource, but the storage was given "
+                        + SQLiteDataSource.class.getName());
+        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).closeDataSource(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("a SQLite file, whose pool it closes anyway");
+        assertThat(JdbcStorage.builder(new SQLiteDataSource()).closeDataSource(false)).isNotNull();
+    }
+
+    @Test
+    void theDefaultsAreInTheRangesTheSettersAccept() {
+        assertThat(JdbcStorage.sqlite(FILE).poolSize(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE)
+                .connectionTimeout(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT)).isNotNull();
+    }
+}

@@ -1,0 +1,87 @@
+package io.hishel.jdbc;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * hishel's tables in a SQLite file, reached the way the storage reaches them — its pool, its
+ * transactions, its migration — without a storage around them: for testing the classes that
+ * {@link JdbcStorage} is made of one at a time.
+ */
+final class SqliteTables implements AutoCloseable {
+
+    static final String DESCRIPTION = "test storage";
+
+    final SqlitePool pool;
+    final Transactions transactions;
+
+    SqliteTables(Path file) {
+        this(file, 5_000);
+    }
+
+    SqliteTables(Path file, long writeLockTimeoutMillis) {
+        pool = SqlitePool.open(file, 4, Duration.ofSeconds(5));
+        transactions = new Transactions(pool.connections(), Dialect.SQLITE, writeLockTimeoutMillis, DESCRIPTION, pool);
+        Migration.run(pool.connections(), transactions);
+    }
+
+    /** Inserts the row of an entry, committed or not, with nothing in it worth decoding. */
+    void insertEntry(UUID id, Long completedAt, Long expiresAt, Long ttlMillis, boolean refreshTtl) {
+        transactions.write("insert a test entry", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_entries"
+                    + " (id, cache_key, url, data, created_at, completed_at, last_access, expires_at, ttl_millis,"
+                    + " refresh_ttl) VALUES (?, 'GET https://example.com/', 'https://example.com/', x'00', 0, ?, 0, ?,"
+                    + " ?, ?)")) {
+                insert.setString(1, id.toString());
+                Sql.setNullableLong(insert, 2, completedAt);
+                Sql.setNullableLong(insert, 3, expiresAt);
+                Sql.setNullableLong(insert, 4, ttlMillis);
+                insert.setInt(5, refreshTtl ? 1 : 0);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    void insertChunk(UUID id, int number, byte[] bytes) {
+        transactions.write("insert a test chunk", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_CHUNK)) {
+                insert.setString(1, id.toString());
+                insert.setInt(2, Sql.BODY);
+                insert.setInt(3, number);
+                insert.setBytes(4, bytes);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The first column of the first row, as a number; null for SQL NULL. */
+    Long number(String sql) {
+        return transactions.read("query", connection -> {
+            try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+                result.next();
+                return Sql.nullableLong(result, 1);
+            }
+        });
+    }
+
+    /** The first column of the first row, as text. */
+    String text(String sql) {
+        return transactions.read("query", connection -> {
+            try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+                result.next();
+                return result.getString(1);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.connections().close();
+    }
+}
