@@ -3,6 +3,7 @@ package io.hishel.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hishel.jdbc.JdbcStorage;
+import io.hishel.jdbc.JdbcStorage;
 import io.hishel.policy.CacheOptions;
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.storage.StorageOptions;
@@ -45,6 +46,10 @@ class HishelPropertiesTest {
         assertThat(storage.getMaxSize().toBytes()).isEqualTo(api.maxBytes());
         assertThat(storage.getMaxEntries()).isEqualTo(api.maxEntries());
         assertThat(storage.getCleanupInterval()).isEqualTo(api.cleanupInterval());
+        assertThat(storage.getSqlite().getPoolSize()).isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE);
+        assertThat(storage.getSqlite().getConnectionTimeout())
+                .isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT);
+        assertThat(storage.getJdbc().isMigrate()).isEqualTo(JdbcStorage.Builder.DEFAULT_MIGRATE);
     }
 
     @Test
