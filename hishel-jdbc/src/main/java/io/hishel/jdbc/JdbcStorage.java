@@ -279,9 +279,7 @@ public final class JdbcStorage implements Storage {
                 + " storage";
     }
 
-    /**
-     * Builds a {@link JdbcStorage}. Not thread-safe.
-     */
+    /** Builds a {@link JdbcStorage}. Not thread-safe; the storage it builds is. */
     public static final class Builder {
         /** The default of {@link #migrate}. */
         public static final boolean DEFAULT_MIGRATE = true;
