@@ -239,10 +239,12 @@ public final class JdbcStorage implements Storage {
         }
         transactions.quietly("record hits", accesses::flush);
         transactions.close();
-        closePool();
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
     }
 
-    /** What this storage stores in, for messages: the SQLite file, or the PostgreSQL URL. */
+    /** What this storage stores in, for messages: the SQLite file, or the kind of database it was given. */
     @Override
     public String toString() {
         return description;
@@ -257,12 +259,6 @@ public final class JdbcStorage implements Storage {
     private long softDelete(String operation, SoftDelete statements, Object... parameters) {
         long now = clock.millis();
         return transactions.write(operation, connection -> statements.run(connection, now, parameters));
-    }
-
-    private void closePool() {
-        if (ownedPool != null) {
-            ownedPool.close();
-        }
     }
 
     private static String describe(Builder builder, Dialect dialect) {
