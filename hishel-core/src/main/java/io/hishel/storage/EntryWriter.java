@@ -42,7 +42,7 @@ public interface EntryWriter extends Closeable {
     long size();
 
     /**
-     * Writes the end marker and makes the entry visible, atomically.
+     * Writes the rest of the body and makes the entry visible, atomically.
      *
      * @throws StorageException      if the storage cannot be written; the entry is then not visible
      * @throws IllegalStateException after abort, or a second time

@@ -12,9 +12,9 @@ import java.util.UUID;
  * <p>The contract every implementation keeps, and that its tests prove:
  * <ul>
  *   <li><b>Atomic visibility.</b> An entry becomes visible only when its writer
- *       {@linkplain EntryWriter#commit() commits}, after the last chunk and the end marker are
- *       written. Until then, after an {@linkplain EntryWriter#abort() abort}, or after a crash in
- *       between, no method returns it.</li>
+ *       {@linkplain EntryWriter#commit() commits}, together with the last chunk of its body.
+ *       Until then, after an {@linkplain EntryWriter#abort() abort}, or after a crash in between,
+ *       no method returns it.</li>
  *   <li><b>Streaming.</b> No implementation holds a whole body in memory to write or read it
  *       (the memory storage holds it as its value, in chunks).</li>
  *   <li><b>Expiry.</b> An entry past its TTL is never returned. A hit

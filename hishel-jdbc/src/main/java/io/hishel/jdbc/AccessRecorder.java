@@ -3,8 +3,6 @@ package io.hishel.jdbc;
 import io.hishel.storage.StorageException;
 import java.sql.PreparedStatement;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,43 +46,35 @@ final class AccessRecorder {
 
     /**
      * Writes the hits recorded since the last flush: last access for eviction, and restarted TTLs.
-     * If they cannot be written they are kept for the next flush, rather than let an entry expire
-     * that was in use.
+     * A hit stays recorded until its write has committed — until then it alone keeps its entry
+     * alive, and the wait for SQLite's writer turn can be long — and a later hit of the same entry
+     * stays for the next flush. Hits that cannot be written stay as well, rather than let an entry
+     * expire that was in use. Two flushes at once may write the same hits; the second changes
+     * nothing, as the last access only moves forward.
      *
      * @throws StorageException if the database cannot be written
      */
     void flush() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        Map<UUID, Long> batch = new HashMap<>();
-        for (UUID id : List.copyOf(pending.keySet())) {
-            Long at = pending.remove(id);
-            if (at != null) {
-                batch.put(id, at);
-            }
-        }
+        Map<UUID, Long> batch = Map.copyOf(pending);
         if (batch.isEmpty()) {
             return;
         }
         Dialect dialect = transactions.dialect();
-        try {
-            transactions.write("record hits", connection -> {
-                try (PreparedStatement update = connection.prepareStatement(Sql.RECORD_HIT)) {
-                    for (Map.Entry<UUID, Long> access : batch.entrySet()) {
-                        update.setLong(1, access.getValue());
-                        update.setLong(2, access.getValue());
-                        dialect.bindId(update, 3, access.getKey());
-                        update.setLong(4, access.getValue());
-                        update.addBatch();
-                    }
-                    update.executeBatch();
+        transactions.write("record hits", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(Sql.RECORD_HIT)) {
+                for (Map.Entry<UUID, Long> access : batch.entrySet()) {
+                    update.setLong(1, access.getValue());
+                    update.setLong(2, access.getValue());
+                    dialect.bindId(update, 3, access.getKey());
+                    update.setLong(4, access.getValue());
+                    update.addBatch();
                 }
-                return null;
-            });
-        } catch (StorageException e) {
-            batch.forEach((id, at) -> pending.merge(id, at, Math::max));
-            throw e;
+                update.executeBatch();
+            }
+            return null;
+        });
+        for (Map.Entry<UUID, Long> written : batch.entrySet()) {
+            pending.remove(written.getKey(), written.getValue());
         }
     }
 }

@@ -84,7 +84,7 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     private ChunkWriter(UUID id, Long ttlMillis, StorageOptions options, Transactions transactions, Cleanup cleanup,
-                Set<ChunkWriter> open) {
+                        Set<ChunkWriter> open) {
         super(options.chunkSize());
         this.id = id;
         this.ttlMillis = ttlMillis;

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
 
-/** What differs between the databases hishel stores in. */
+/** What differs between the databases hishel stores in: its scripts, ids, and writers. Immutable. */
 enum Dialect {
 
     /** One file, one writer at a time: writes are serialised inside the storage. */

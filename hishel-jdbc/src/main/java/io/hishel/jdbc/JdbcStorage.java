@@ -75,7 +75,6 @@ public final class JdbcStorage implements Storage {
         try (Connection connection = dataSource.getConnection()) {
             dialect = Dialect.of(connection);
         } catch (SQLException e) {
-            closePool();
             throw new StorageException("hishel-jdbc cannot connect to " + describe(builder, null) + ": "
                     + e.getMessage(), e);
         }
@@ -83,12 +82,7 @@ public final class JdbcStorage implements Storage {
         this.transactions = new Transactions(dataSource, dialect, builder.connectionTimeout.toMillis(), description,
                 sqlite);
         if (builder.migrate) {
-            try {
-                Migration.run(dataSource, transactions);
-            } catch (StorageException e) {
-                closePool();
-                throw e;
-            }
+            Migration.run(dataSource, transactions);
         }
         this.accesses = new AccessRecorder(clock, transactions);
         this.cleanup = new Cleanup(options, transactions, accesses);
@@ -245,10 +239,12 @@ public final class JdbcStorage implements Storage {
         }
         transactions.quietly("record hits", accesses::flush);
         transactions.close();
-        closePool();
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
     }
 
-    /** What this storage stores in, for messages: the SQLite file, or the PostgreSQL URL. */
+    /** What this storage stores in, for messages: the SQLite file, or the kind of database it was given. */
     @Override
     public String toString() {
         return description;
@@ -265,12 +261,6 @@ public final class JdbcStorage implements Storage {
         return transactions.write(operation, connection -> statements.run(connection, now, parameters));
     }
 
-    private void closePool() {
-        if (ownedPool != null) {
-            ownedPool.close();
-        }
-    }
-
     private static String describe(Builder builder, Dialect dialect) {
         if (builder.sqliteFile != null) {
             return "hishel SQLite storage " + builder.sqliteFile;
@@ -279,9 +269,7 @@ public final class JdbcStorage implements Storage {
                 + " storage";
     }
 
-    /**
-     * Builds a {@link JdbcStorage}. Not thread-safe.
-     */
+    /** Builds a {@link JdbcStorage}. Not thread-safe; the storage it builds is. */
     public static final class Builder {
         /** The default of {@link #migrate}. */
         public static final boolean DEFAULT_MIGRATE = true;
@@ -401,10 +389,22 @@ public final class JdbcStorage implements Storage {
          */
         public JdbcStorage build() {
             if (dataSource != null) {
-                return new JdbcStorage(this, dataSource, closeDataSource ? (HikariDataSource) dataSource : null, null);
+                return build(dataSource, closeDataSource ? (HikariDataSource) dataSource : null, null);
             }
             SqlitePool pool = SqlitePool.open(sqliteFile, poolSize, connectionTimeout);
-            return new JdbcStorage(this, pool.connections(), pool.connections(), pool);
+            return build(pool.connections(), pool.connections(), pool);
+        }
+
+        private JdbcStorage build(DataSource connections, HikariDataSource owned, SqlitePool sqlite) {
+            try {
+                return new JdbcStorage(this, connections, owned, sqlite);
+            } catch (RuntimeException e) {
+                // The pool a storage was to close is closed as well when the storage never comes to be.
+                if (owned != null) {
+                    owned.close();
+                }
+                throw e;
+            }
         }
 
         private void requireSqlite(String setting) {

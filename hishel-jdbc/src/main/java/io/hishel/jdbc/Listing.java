@@ -35,8 +35,7 @@ final class Listing {
     /**
      * @param corrupt where an entry whose stored data cannot be read is reported; it is left out
      */
-    Listing(Clock clock, Transactions transactions, AccessRecorder accesses,
-            CorruptEntries corrupt) {
+    Listing(Clock clock, Transactions transactions, AccessRecorder accesses, CorruptEntries corrupt) {
         this.clock = clock;
         this.transactions = transactions;
         this.accesses = accesses;

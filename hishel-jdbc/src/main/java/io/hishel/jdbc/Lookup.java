@@ -31,8 +31,7 @@ final class Lookup {
     /**
      * @param corrupt where an entry whose stored data cannot be read is reported; it is left out
      */
-    Lookup(Clock clock, Transactions transactions, AccessRecorder accesses,
-           CorruptEntries corrupt) {
+    Lookup(Clock clock, Transactions transactions, AccessRecorder accesses, CorruptEntries corrupt) {
         this.clock = clock;
         this.transactions = transactions;
         this.dialect = transactions.dialect();

@@ -8,6 +8,9 @@ import io.hishel.storage.StorageException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,38 @@ class AccessRecorderTest {
     }
 
     @Test
+    void aHitKeepsItsEntryAliveWhileAFlushWaitsForItsTurnToWriteIt() throws Exception {
+        UUID id = UUID.randomUUID();
+        tables.insertEntry(id, 0L, 4_000L, 1_000L, true);
+        clock.set(Instant.ofEpochMilli(4_500));
+        accesses.record(id);
+
+        flushWhileAnotherWriteHoldsTheTurn(() -> assertThat(accesses.alive(id, 4_000L, 1_000L, true, 5_000))
+                .as("while its hit waits to be written").isTrue());
+
+        assertThat(tables.number("SELECT expires_at FROM hishel_entries")).isEqualTo(5_500);
+        assertThat(accesses.alive(id, 4_000L, 1_000L, true, 5_000)).as("once written, the row says so").isFalse();
+    }
+
+    @Test
+    void aHitRecordedWhileAFlushWritesAnEarlierOneStaysForTheNextFlush() throws Exception {
+        UUID id = UUID.randomUUID();
+        tables.insertEntry(id, 0L, 4_000L, 1_000L, true);
+        clock.set(Instant.ofEpochMilli(4_500));
+        accesses.record(id);
+
+        flushWhileAnotherWriteHoldsTheTurn(() -> {
+            clock.set(Instant.ofEpochMilli(4_800));
+            accesses.record(id);
+        });
+
+        assertThat(tables.number("SELECT expires_at FROM hishel_entries")).isEqualTo(5_500);
+        assertThat(accesses.alive(id, 5_500L, 1_000L, true, 5_700)).as("kept alive by the later hit").isTrue();
+        accesses.flush();
+        assertThat(tables.number("SELECT expires_at FROM hishel_entries")).isEqualTo(5_800);
+    }
+
+    @Test
     void hitsThatCouldNotBeWrittenStayForTheNextFlushAndStillKeepTheirEntryAlive() {
         UUID id = UUID.randomUUID();
         clock.set(Instant.ofEpochMilli(4_500));
@@ -103,5 +138,58 @@ class AccessRecorderTest {
 
         assertThatThrownBy(accesses::flush).isInstanceOf(StorageException.class).hasMessageContaining("closed");
         assertThat(accesses.alive(id, 4_000L, 1_000L, true, 5_000)).isTrue();
+    }
+
+    /** Flushes on a thread of its own, which waits for SQLite's writer turn while {@code meanwhile} runs. */
+    private void flushWhileAnotherWriteHoldsTheTurn(Runnable meanwhile) throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> writer = CompletableFuture.supplyAsync(() -> tables.transactions.write("hold",
+                connection -> {
+                    holding.countDown();
+                    await(release);
+                    return null;
+                }));
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> flush = new CompletableFuture<>();
+        Thread flusher = new Thread(() -> {
+            try {
+                accesses.flush();
+                flush.complete(null);
+            } catch (RuntimeException e) {
+                flush.completeExceptionally(e);
+            }
+        });
+        flusher.start();
+        try {
+            awaitWaiting(flusher);
+            meanwhile.run();
+        } finally {
+            release.countDown();
+            writer.get(10, TimeUnit.SECONDS);
+        }
+        flush.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Until the thread waits for SQLite's writer turn, which it takes only after it took the hits. */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the flush never waited for its turn: " + thread.getState());
+            }
+            Thread.sleep(1);
+        }
     }
 }

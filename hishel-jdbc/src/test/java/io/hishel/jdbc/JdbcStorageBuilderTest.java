@@ -3,9 +3,13 @@ package io.hishel.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.storage.StorageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sqlite.SQLiteDataSource;
@@ -62,5 +66,21 @@ class JdbcStorageBuilderTest {
     void theDefaultsAreInTheRangesTheSettersAccept() {
         assertThat(JdbcStorage.sqlite(FILE).poolSize(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE)
                 .connectionTimeout(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT)).isNotNull();
+    }
+
+    @Test
+    void aBuildThatFailsAfterConnectingClosesThePoolItWasToClose(@TempDir Path folder) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:sqlite:" + folder.resolve("no-tables.db"));
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            // Without its tables the storage cannot measure what it holds.
+            assertThatThrownBy(() -> JdbcStorage.builder(pool).closeDataSource(true).migrate(false).build())
+                    .isInstanceOf(StorageException.class).hasMessageContaining("measure the storage");
+
+            assertThat(pool.isClosed()).isTrue();
+        } finally {
+            pool.close();
+        }
     }
 }

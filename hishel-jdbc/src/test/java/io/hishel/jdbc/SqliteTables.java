@@ -60,6 +60,15 @@ final class SqliteTables implements AutoCloseable {
         });
     }
 
+    /** Runs a statement that changes rows, such as one that sets a column of a test entry. */
+    void execute(String sql) {
+        transactions.write("change test rows", connection -> {
+            try (Statement statement = connection.createStatement()) {
+                return statement.executeUpdate(sql);
+            }
+        });
+    }
+
     /** The first column of the first row, as a number; null for SQL NULL. */
     Long number(String sql) {
         return transactions.read("query", connection -> {
