@@ -112,7 +112,7 @@ public final class HttpDate {
     /** {@code Sun, 06 Nov 1994 08:49:37 GMT} */
     private static Optional<Instant> imfFixdate(String value) {
         if (value.charAt(4) != ' ' || value.charAt(7) != ' ' || value.charAt(11) != ' ' || value.charAt(16) != ' '
-                || value.charAt(25) != ' ' || !value.regionMatches(true, 26, "GMT", 0, 3)) {
+                || value.charAt(25) != ' ' || !asciiMatches(value, 26, "gmt")) {
             return Optional.empty();
         }
         return toInstant(dayName(value, 0, 3, SHORT_DAYS), digits(value, 12, 4), month(value, 8),
@@ -137,7 +137,7 @@ public final class HttpDate {
         int d = comma + 2;
         if (value.charAt(comma + 1) != ' ' || value.charAt(d + 2) != '-' || value.charAt(d + 6) != '-'
                 || value.charAt(d + 9) != ' ' || value.charAt(d + 18) != ' '
-                || !value.regionMatches(true, d + 19, "GMT", 0, 3)) {
+                || !asciiMatches(value, d + 19, "gmt")) {
             return Optional.empty();
         }
         int twoDigitYear = digits(value, d + 7, 2);
@@ -188,11 +188,29 @@ public final class HttpDate {
     /** The day of the week (1 for Monday) a name at the position means, or -1. */
     private static int dayName(String value, int start, int length, String[] names) {
         for (int i = 0; i < names.length; i++) {
-            if (names[i].length() == length && value.regionMatches(true, start, names[i], 0, length)) {
+            if (names[i].length() == length && asciiMatches(value, start, names[i])) {
                 return i + 1;
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the text at the position is the lower-case ASCII word, in any ASCII case. Not
+     * {@code regionMatches(true, …)}, which also folds letters such as {@code ſ} to {@code s}.
+     */
+    private static boolean asciiMatches(String value, int start, String lowerCaseWord) {
+        if (start + lowerCaseWord.length() > value.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCaseWord.length(); i++) {
+            char c = value.charAt(start + i);
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            if (lower != lowerCaseWord.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -207,7 +225,9 @@ public final class HttpDate {
         int hour = digits(value, timeAt, 2);
         int minute = digits(value, timeAt + 3, 2);
         int second = digits(value, timeAt + 6, 2);
-        if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+        if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
+                && !(second == 60 && hour == 23 && minute == 59)) {
+            // A leap second is the 61st second of 23:59 (RFC 9110 §5.6.7), and no other.
             return Optional.empty();
         }
         try {
@@ -231,7 +251,7 @@ public final class HttpDate {
     /** The month (1 to 12) whose three-letter name is at the position, or -1. */
     private static int month(String value, int start) {
         for (int i = 0; i < MONTHS.length; i++) {
-            if (value.regionMatches(true, start, MONTHS[i], 0, 3)) {
+            if (asciiMatches(value, start, MONTHS[i])) {
                 return i + 1;
             }
         }

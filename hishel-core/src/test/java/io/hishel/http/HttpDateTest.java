@@ -55,6 +55,8 @@ class HttpDateTest {
         "Sun Nov  6 08:49:37 94",
         "Sun Nov  6 08:49:37 1994 GMT",
         "Mon, 06 Nov 1994 08:49:37 GMT",          // a day-name that is not the date's
+        "\u017fun, 06 Nov 1994 08:49:37 GMT",      // a long s, which Unicode case folding makes an s
+        "Sun, 06 Nov 1994 08:49:60 GMT",          // a leap second that is not at 23:59
         "Monday, 06-Nov-94 08:49:37 GMT",
         "Sun, 06 Nov 1994 08:49:37 GMT, Mon, 07 Nov 1994 08:49:37 GMT", // two dates in one value
         "Sun, 06 Nov 1994 08:49:37 GMT Sun, 06 Nov 1994 08:49:37 GMT"})

@@ -50,7 +50,7 @@ final class CacheContext {
     final String cacheName;
     final boolean trustClientMetadata;
     final int maxRequestBodySize;
-    final HishelCacheFilter.RequestMetadataResolver metadataResolver;
+    final RequestMetadataResolver metadataResolver;
     final java.util.function.Predicate<jakarta.servlet.http.HttpServletRequest> excluded;
     final List<String> keyedFields;
     /** Whether a FilterPolicy response filter reads bodies, so small ones are held whole before commit. */

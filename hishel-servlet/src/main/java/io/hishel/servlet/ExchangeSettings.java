@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>They arrive by several routes: request attributes ({@link RequestAttributes}) that
  * application code sets before the filter or while it answers, {@code X-Hishel-*} request fields
- * from clients the operator trusts, a per-route {@link HishelCacheFilter.RequestMetadataResolver}
+ * from clients the operator trusts, a per-route {@link RequestMetadataResolver}
  * (the starter's rules), {@code X-Hishel-*} response fields (the wire format for upstreams that are
  * not Java), and {@link StatusScopedDirectives}. Before the lookup only what the key and the
  * lookup need is read ({@link #beforeLookup()}); everything else is read once, when the response

@@ -1,7 +1,7 @@
 package io.hishel.spring.boot;
 
 import io.hishel.http.RequestMetadata;
-import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.servlet.RequestMetadataResolver;
 import io.hishel.storage.EntryOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import org.springframework.web.util.pattern.PatternParseException;
  * application's own choices (request attributes, {@code X-Hishel-*} response headers) still win
  * over a rule's. Immutable and thread-safe.
  */
-final class RouteRules implements HishelCacheFilter.RequestMetadataResolver, Predicate<HttpServletRequest> {
+final class RouteRules implements RequestMetadataResolver, Predicate<HttpServletRequest> {
 
     /** The request's matched rule, or {@link #NO_RULE}: the filter asks twice, once to exclude and once for metadata. */
     private static final String MATCHED = RouteRules.class.getName() + ".matched";

@@ -46,10 +46,6 @@ class HishelPropertiesTest {
         assertThat(storage.getMaxSize().toBytes()).isEqualTo(api.maxBytes());
         assertThat(storage.getMaxEntries()).isEqualTo(api.maxEntries());
         assertThat(storage.getCleanupInterval()).isEqualTo(api.cleanupInterval());
-        assertThat(storage.getSqlite().getPoolSize()).isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE);
-        assertThat(storage.getSqlite().getConnectionTimeout())
-                .isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT);
-        assertThat(storage.getJdbc().isMigrate()).isEqualTo(JdbcStorage.Builder.DEFAULT_MIGRATE);
     }
 
     @Test
