@@ -110,9 +110,11 @@ final class ResponseWriter {
         try {
             return in.read(buffer);
         } catch (IOException | UncheckedIOException e) {
-            // The head is sent; all that is left is to cut the connection so the client sees a short body.
+            // The head is sent: the only answer left is an incomplete one, the connection closed before the
+            // declared length, never another body after this one.
             context.storage.failed(StorageOperation.READ_BODY, e);
-            throw new IOException("Stored body of " + entry.request().url() + " could not be read to the end", e);
+            throw ConnectionAbort.of(response, "Stored body of " + entry.request().url()
+                    + " could not be read to the end", e);
         }
     }
 

@@ -25,6 +25,8 @@ final class BreakableStorage implements Storage {
     volatile boolean writesBroken;
     /** Bodies are gone (evicted between the lookup and the read). */
     volatile boolean bodiesGone;
+    /** Bodies break after this many bytes have been read (a corrupt chunk, a database that stops); -1 for never. */
+    volatile long readsFailAfter = -1;
     final AtomicInteger calls = new AtomicInteger();
     /** Body writes refused while {@link #writesBroken}. */
     final AtomicInteger refusedWrites = new AtomicInteger();
@@ -87,7 +89,32 @@ final class BreakableStorage implements Storage {
     @Override
     public Optional<StoredBody> openBody(UUID id) {
         check();
-        return bodiesGone ? Optional.empty() : delegate.openBody(id);
+        if (bodiesGone) {
+            return Optional.empty();
+        }
+        long failAfter = readsFailAfter;
+        if (failAfter < 0) {
+            return delegate.openBody(id);
+        }
+        return delegate.openBody(id).map(body -> new StoredBody(body.size(), new java.io.FilterInputStream(body.stream()) {
+            private long read;
+
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws java.io.IOException {
+                if (read >= failAfter) {
+                    throw new java.io.IOException("chunk unreadable (broken by the test)");
+                }
+                int n = super.read(bytes, offset, (int) Math.min(length, failAfter - read));
+                read += Math.max(n, 0);
+                return n;
+            }
+        }));
     }
 
     @Override
