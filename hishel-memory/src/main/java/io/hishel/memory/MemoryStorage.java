@@ -76,6 +76,28 @@ public final class MemoryStorage implements Storage {
     private final AtomicLong evicted = new AtomicLong();
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** The bound in force: the configured one, unless that would let the cache take the heap. */
+    private final long maxBytes;
+
+    /** The share of the maximum heap the storage may hold; the application needs the rest. */
+    static final double HEAP_SHARE = 0.25;
+
+    /**
+     * A bound larger than a quarter of the maximum heap is capped there, with a warning: a cache
+     * that may fill the heap takes the application down with it (an {@link OutOfMemoryError}),
+     * where a smaller one only answers fewer requests.
+     */
+    static long heapSafeBound(long configured, long maxHeap) {
+        long safe = (long) (maxHeap * HEAP_SHARE);
+        if (maxHeap == Long.MAX_VALUE || configured <= safe) {
+            return configured;
+        }
+        System.getLogger(MemoryStorage.class.getName()).log(System.Logger.Level.WARNING,
+                "The memory storage''s bound of {0} bytes is more than a quarter of the maximum heap ({1} bytes): "
+                        + "it holds at most {2} bytes. Set StorageOptions.maxBytes (hishel.storage.max-size) to at "
+                        + "most {2}, or give the JVM a larger -Xmx.", configured, maxHeap, safe);
+        return safe;
+    }
 
     /**
      * A memory storage with these options.
@@ -84,10 +106,11 @@ public final class MemoryStorage implements Storage {
      */
     public MemoryStorage(StorageOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        long minimumWeight = options.maxEntries() > 0 ? ceilDiv(options.maxBytes(), options.maxEntries()) : 0;
+        this.maxBytes = heapSafeBound(options.maxBytes(), Runtime.getRuntime().maxMemory());
+        long minimumWeight = options.maxEntries() > 0 ? ceilDiv(maxBytes, options.maxEntries()) : 0;
         Clock clock = options.clock();
         this.cache = Caffeine.newBuilder()
-                .maximumWeight(options.maxBytes())
+                .maximumWeight(maxBytes)
                 .weigher((UUID id, Stored stored) -> (int) Math.min(Integer.MAX_VALUE,
                         Math.max(minimumWeight, stored.size + stored.metadataWeight())))
                 .expireAfter(new TtlExpiry())
@@ -383,12 +406,18 @@ public final class MemoryStorage implements Storage {
         }
     }
 
+    private StorageException tooLarge(long size) {
+        return new StorageException("An entry of " + size + " bytes does not fit in a memory storage of "
+                + maxBytes + " bytes");
+    }
+
     /** Collects chunks; the entry enters the cache, whole, at commit. */
     private final class Writer extends ChunkingWriter {
         private final Entry entry;
         private final EntryOptions entryOptions;
         private final String url;
         private final List<byte[]> chunks = new ArrayList<>();
+        private long held;
         private volatile boolean discarded;
 
         Writer(Entry entry, EntryOptions entryOptions) {
@@ -400,6 +429,13 @@ public final class MemoryStorage implements Storage {
 
         @Override
         protected void writeChunk(int number, byte[] chunk) {
+            held += chunk.length;
+            if (held + OVERHEAD > maxBytes) {
+                // The body is held on the heap until commit: stop before it outgrows the whole storage.
+                discarded = true;
+                chunks.clear();
+                throw tooLarge(held);
+            }
             chunks.add(chunk);
         }
 
@@ -413,9 +449,8 @@ public final class MemoryStorage implements Storage {
             if (last.length > 0) {
                 chunks.add(last);
             }
-            if (size + OVERHEAD > options.maxBytes()) {
-                throw new StorageException("An entry of " + size + " bytes does not fit in a memory storage of "
-                        + options.maxBytes() + " bytes");
+            if (size + OVERHEAD > maxBytes) {
+                throw tooLarge(size);
             }
             Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
             boolean refresh = entryOptions.refreshTtlOnAccess().orElse(options.refreshTtlOnAccess());
