@@ -6,6 +6,7 @@ import io.hishel.policy.CachePolicy;
 import io.hishel.policy.FilterPolicy;
 import io.hishel.spec.Idle;
 import io.hishel.storage.Entry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +21,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,7 @@ final class CacheContext {
     final boolean trustClientMetadata;
     final int maxRequestBodySize;
     final RequestMetadataResolver metadataResolver;
-    final java.util.function.Predicate<jakarta.servlet.http.HttpServletRequest> excluded;
+    final Predicate<HttpServletRequest> excluded;
     final List<String> keyedFields;
     /** Whether a FilterPolicy response filter reads bodies, so small ones are held whole before commit. */
     final boolean needsResponseBody;
@@ -163,7 +166,7 @@ final class CacheContext {
     }
 
     private static ThreadPoolExecutor daemonPool(String name, int threads, int queue,
-                                                 java.util.concurrent.RejectedExecutionHandler whenFull) {
+                                                 RejectedExecutionHandler whenFull) {
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
                 runnable -> {
                     Thread thread = new Thread(runnable, name);

@@ -168,7 +168,6 @@ final class ResponseWriter {
      *                      field; -1 to send the stored field as it is
      */
     void sendHead(Response head, long contentLength) {
-        Collection<String> alreadySet = containerCookies();
         response.setStatus(head.status());
         for (Headers.Field field : head.headers()) {
             String name = field.name();
@@ -186,7 +185,8 @@ final class ResponseWriter {
                 } catch (NumberFormatException invalid) {
                     response.addHeader(name, field.value());
                 }
-            } else if (!name.equalsIgnoreCase("Set-Cookie") || !alreadySet.contains(field.value())) {
+            } else if (!name.equalsIgnoreCase("Set-Cookie") || !containerCookies().contains(field.value())) {
+                // Read only for an answer with cookies, and before the filter adds one: a hit pays nothing.
                 response.addHeader(name, field.value());
             }
         }
