@@ -23,6 +23,7 @@ public final class StorageOptions {
     private final Duration cleanupInterval;
     private final Duration deletedRetention;
     private final Duration incompleteGrace;
+    private final Duration readGrace;
     private final int cleanupBatchSize;
     private final Clock clock;
 
@@ -35,13 +36,15 @@ public final class StorageOptions {
         this.cleanupInterval = builder.cleanupInterval;
         this.deletedRetention = builder.deletedRetention;
         this.incompleteGrace = builder.incompleteGrace;
+        this.readGrace = builder.readGrace;
         this.cleanupBatchSize = builder.cleanupBatchSize;
         this.clock = builder.clock;
     }
 
     /**
      * The defaults: no default TTL, hits refresh TTLs, 256 MiB, no entry limit, 64 KiB chunks,
-     * clean-up every five minutes, removed entries kept seven days, incomplete ones one hour.
+     * clean-up every five minutes, removed entries kept seven days, incomplete ones one hour, the
+     * chunks of a removed, evicted or expired entry kept ten minutes for its readers.
      *
      * @return the default options
      */
@@ -73,6 +76,7 @@ public final class StorageOptions {
         builder.cleanupInterval = cleanupInterval;
         builder.deletedRetention = deletedRetention;
         builder.incompleteGrace = incompleteGrace;
+        builder.readGrace = readGrace;
         builder.cleanupBatchSize = cleanupBatchSize;
         builder.clock = clock;
         return builder;
@@ -154,6 +158,20 @@ public final class StorageOptions {
     }
 
     /**
+     * How long the body of an entry stays readable after the entry was removed, evicted or
+     * expired, for the responses that were already reading it: no clean-up deletes its chunks
+     * sooner, so a read that started before the removal ends with the body, not cut off. A read
+     * that lasts longer may fail, and then ends incomplete, never with other bytes. The space of
+     * such entries is reclaimed once the grace has passed, so a storage may hold, beyond its bound,
+     * what was removed within it.
+     *
+     * @return the grace period
+     */
+    public Duration readGrace() {
+        return readGrace;
+    }
+
+    /**
      * How many rows one clean-up round deletes per kind at most, so it never stalls requests.
      *
      * @return the batch size
@@ -181,6 +199,7 @@ public final class StorageOptions {
         private Duration cleanupInterval = Duration.ofMinutes(5);
         private Duration deletedRetention = Duration.ofDays(7);
         private Duration incompleteGrace = Duration.ofHours(1);
+        private Duration readGrace = Duration.ofMinutes(10);
         private int cleanupBatchSize = 500;
         private Clock clock = Clock.systemUTC();
 
@@ -279,6 +298,19 @@ public final class StorageOptions {
          */
         public Builder incompleteGrace(Duration grace) {
             this.incompleteGrace = Require.positive(grace, "incompleteGrace");
+            return this;
+        }
+
+        /**
+         * Sets how long the body of a removed, evicted or expired entry stays readable for the
+         * responses already reading it (default ten minutes).
+         *
+         * @param grace zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder readGrace(Duration grace) {
+            this.readGrace = Require.notNegative(grace, "readGrace");
             return this;
         }
 

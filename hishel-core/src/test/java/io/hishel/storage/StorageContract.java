@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -495,6 +496,90 @@ public abstract class StorageContract {
 
         assertThat(storage.entries(racing.key())).isEmpty();
         assertThat(storage.entries(purged.key())).isEmpty();
+    }
+
+    /** RFC 9111 §4.4: a response the application produced before an unsafe request completed must not undo it. */
+    @Test
+    void aResponseRequestedBeforeAnInvalidationIsNotMadeVisibleAfterIt() {
+        Storage storage = storage();
+        Entry requestedBefore = entry("https://example.com/items");
+        clock.advanceSeconds(10);
+        storage.invalidate(URI.create("https://example.com/items"));
+
+        put(storage, requestedBefore, bytes(100, 1));
+
+        assertThat(storage.entries(requestedBefore.key())).isEmpty();
+        assertThat(storage.statistics().entries()).isZero();
+    }
+
+    @Test
+    void aResponseRequestedAfterAnInvalidationIsStoredAndOtherUrlsAreNotHeldBack() {
+        Storage storage = storage();
+        Entry otherUrl = entry("https://example.com/other");
+        storage.invalidate(URI.create("https://example.com/items"));
+        clock.advanceSeconds(5);
+
+        Entry requestedAfter = put(storage, entry("https://example.com/items"), bytes(100, 1));
+        put(storage, otherUrl, bytes(100, 2));
+
+        assertThat(ids(storage.entries(requestedAfter.key()))).containsExactly(requestedAfter.id());
+        assertThat(ids(storage.entries(otherUrl.key()))).containsExactly(otherUrl.id());
+    }
+
+    @Test
+    void aBodyBeingReadIsReadToItsEndWhenItsEntryIsRemovedEvictedAndExpiredMeanwhile() throws IOException {
+        Storage storage = storage(options().maxBytes(200_000).build());
+        byte[] body = bytes(100_000, 7);
+        Entry read = put(storage, entry("https://example.com/read"), body,
+                EntryOptions.defaults().withTtl(Duration.ofMinutes(1)));
+        Optional<StoredBody> opened = storage.openBody(read.id());
+        assertThat(opened).isPresent();
+        try (StoredBody stored = opened.get(); InputStream in = stored.stream()) {
+            byte[] first = in.readNBytes(20_000);
+
+            storage.remove(read.id());
+            storage.purgeAll();
+            for (int i = 0; i < 6; i++) {
+                clock.advanceSeconds(1);
+                put(storage, entry("https://example.com/filler/" + i), bytes(60_000, i));
+            }
+            clock.advance(Duration.ofMinutes(2));
+            storage.cleanUp();
+            storage.cleanUp();
+
+            byte[] rest = in.readAllBytes();
+            assertThat(concat(first, rest)).isEqualTo(body);
+        }
+    }
+
+    @Test
+    void anEntryBeingWrittenIsNotEvictedBeforeItCommits() {
+        Storage storage = storage(options().maxBytes(200_000).build());
+        Entry written = entry("https://example.com/written");
+        byte[] body = bytes(50_000, 3);
+        try (EntryWriter writer = storage.create(written, EntryOptions.defaults())) {
+            writer.write(body, 0, 40_000);
+            // Enough to evict while the writer is open; short-lived, so that the commit finds room in any storage.
+            for (int i = 0; i < 6; i++) {
+                clock.advanceSeconds(1);
+                put(storage, entry("https://example.com/filler/" + i), bytes(60_000, i),
+                        EntryOptions.defaults().withTtl(Duration.ofSeconds(10)));
+            }
+            storage.cleanUp();
+            writer.write(body, 40_000, 10_000);
+            clock.advanceSeconds(30);
+            storage.cleanUp();
+            writer.commit();
+        }
+
+        assertThat(ids(storage.entries(written.key()))).containsExactly(written.id());
+        assertThat(read(storage, written.id())).isEqualTo(body);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.hishel.jdbc;
 
+import io.hishel.storage.BodyChecksum;
+import io.hishel.storage.CorruptBodyException;
 import io.hishel.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +13,11 @@ import java.util.UUID;
 /**
  * The body of one entry as a stream: fetches chunk 0, 1, 2 … one at a time as it is consumed,
  * each with a short query of its own, until the entry's size is delivered, so that no more than
- * one chunk is in memory. A chunk that is missing — the entry was deleted while it was read —
- * ends the stream with an {@link IOException}, as does a failure of the storage.
+ * one chunk is in memory. Each chunk is checked against its checksum before any of its bytes is
+ * handed on, and the last one against the body's ({@link BodyChecksum}): a mismatch ends the
+ * stream with a {@link CorruptBodyException} and removes the entry. A chunk that is missing — the
+ * entry was deleted while it was read, longer than the read grace after its removal — ends the
+ * stream with an {@link IOException}, as does a failure of the storage.
  *
  * <p>Not thread-safe: one response reads one body.
  */
@@ -20,19 +25,27 @@ final class ChunkReader extends InputStream {
 
     private final UUID id;
     private final long size;
+    private final int bodyChecksum;
     private final Transactions transactions;
+    private final CorruptEntries corrupt;
+    private final BodyChecksum checksum = new BodyChecksum();
     private byte[] chunk = new byte[0];
     private int position;
     private int nextChunk;
     private long delivered;
+    private int storedChecksum;
 
     /**
-     * @param size the body's size, as its committed row says
+     * @param size         the body's size, as its committed row says
+     * @param bodyChecksum the body's checksum, as its committed row says
+     * @param corrupt      where a damaged body is reported
      */
-    ChunkReader(UUID id, long size, Transactions transactions) {
+    ChunkReader(UUID id, long size, int bodyChecksum, Transactions transactions, CorruptEntries corrupt) {
         this.id = id;
         this.size = size;
+        this.bodyChecksum = bodyChecksum;
         this.transactions = transactions;
+        this.corrupt = corrupt;
     }
 
     @Override
@@ -51,7 +64,15 @@ final class ChunkReader extends InputStream {
             if (delivered >= size) {
                 return -1;
             }
-            chunk = fetch(nextChunk++);
+            byte[] fetched = fetch(nextChunk);
+            try {
+                checksum.verify(id, nextChunk, fetched, storedChecksum, size, bodyChecksum);
+            } catch (CorruptBodyException e) {
+                corrupt.report(id, e);
+                throw e;
+            }
+            nextChunk++;
+            chunk = fetched;
             position = 0;
         }
         int n = Math.min(length, chunk.length - position);
@@ -61,6 +82,7 @@ final class ChunkReader extends InputStream {
         return n;
     }
 
+    /** Fetches a chunk, and keeps its stored checksum in {@link #storedChecksum}. */
     private byte[] fetch(int number) throws IOException {
         try {
             byte[] bytes = transactions.read("read chunk " + number + " of entry " + id, connection -> {
@@ -69,7 +91,11 @@ final class ChunkReader extends InputStream {
                     select.setInt(2, Sql.BODY);
                     select.setInt(3, number);
                     try (ResultSet result = select.executeQuery()) {
-                        return result.next() ? result.getBytes(1) : null;
+                        if (!result.next()) {
+                            return null;
+                        }
+                        storedChecksum = result.getInt(2);
+                        return result.getBytes(1);
                     }
                 }
             });

@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.storage.BodyChecksum;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.ChunkingWriter;
 import io.hishel.storage.Entry;
@@ -21,16 +22,29 @@ import java.util.UUID;
  * each full chunk in a short transaction of its own; {@link #commit()} writes the last chunk and
  * the completion time in one transaction — for most bodies the only one — and only then is the
  * entry visible. No row marks the end of the body: {@code completed_at} says the entry is whole,
- * and its {@code size} says where the body ends. An abort deletes the row, and its chunks and tags
+ * and its {@code size} says where the body ends. Each chunk is stored with its checksum and the
+ * entry with its body's ({@link BodyChecksum}). An abort deletes the row, and its chunks and tags
  * with it. While open, the writer is in the storage's set of open writers, so that closing the
  * storage can abort it.
+ *
+ * <p>A commit does not make visible a response whose request was sent before its URL was last
+ * invalidated (RFC 9111 §4.4): the application produced it before the unsafe request that
+ * changed the resource completed, and serving it would undo that change for the next client. As
+ * instances sharing a database compare their own clocks, a request sent less than
+ * {@link #CLOCK_TOLERANCE} after an invalidation counts as sent before it.
  *
  * <p>Not thread-safe: one request writes one entry.
  */
 final class ChunkWriter extends ChunkingWriter {
 
+    /** How far apart the clocks of instances sharing a database may be, for invalidation marks. */
+    static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
+
     private final UUID id;
+    private final long requestTime;
     private final Long ttlMillis;
+    private final long incompleteGraceMillis;
+    private final BodyChecksum checksum = new BodyChecksum();
     private final long maxBytes;
     private final Clock clock;
     private final Transactions transactions;
@@ -78,16 +92,18 @@ final class ChunkWriter extends ChunkingWriter {
             }
             return null;
         });
-        ChunkWriter writer = new ChunkWriter(entry.id(), ttlMillis, options, transactions, cleanup, open);
+        ChunkWriter writer = new ChunkWriter(entry, ttlMillis, options, transactions, cleanup, open);
         open.add(writer);
         return writer;
     }
 
-    private ChunkWriter(UUID id, Long ttlMillis, StorageOptions options, Transactions transactions, Cleanup cleanup,
-                        Set<ChunkWriter> open) {
+    private ChunkWriter(Entry entry, Long ttlMillis, StorageOptions options, Transactions transactions,
+                        Cleanup cleanup, Set<ChunkWriter> open) {
         super(options.chunkSize());
-        this.id = id;
+        this.id = entry.id();
+        this.requestTime = entry.requestTime().toEpochMilli();
         this.ttlMillis = ttlMillis;
+        this.incompleteGraceMillis = options.incompleteGrace().toMillis();
         this.maxBytes = options.maxBytes();
         this.clock = options.clock();
         this.transactions = transactions;
@@ -97,8 +113,9 @@ final class ChunkWriter extends ChunkingWriter {
 
     @Override
     protected void writeChunk(int number, byte[] chunk) {
+        int crc = checksum.chunk(number, chunk);
         transactions.write("write chunk " + number + " of entry " + id, connection -> {
-            insertChunk(connection, number, chunk);
+            insertChunk(connection, number, chunk, crc);
             return null;
         });
     }
@@ -110,16 +127,23 @@ final class ChunkWriter extends ChunkingWriter {
                     + " bytes does not fit in a storage of " + maxBytes + " bytes");
         }
         long now = clock.millis();
+        int lastCrc = last.length > 0 ? checksum.chunk(number, last) : 0;
+        // Invalidation marks are kept an incomplete-entry grace: an older request cannot be checked against them.
+        boolean unverifiable = requestTime < now - incompleteGraceMillis;
         transactions.write("commit entry " + id, connection -> {
             if (last.length > 0) {
-                insertChunk(connection, number, last);
+                insertChunk(connection, number, last, lastCrc);
             }
             try (PreparedStatement update = connection.prepareStatement(Sql.COMPLETE_ENTRY)) {
                 update.setLong(1, now);
                 update.setLong(2, now);
                 update.setLong(3, size);
                 Sql.setNullableLong(update, 4, ttlMillis == null ? null : now + ttlMillis);
-                transactions.dialect().bindId(update, 5, id);
+                update.setInt(5, checksum.body());
+                update.setInt(6, unverifiable ? 1 : 0);
+                update.setLong(7, requestTime - CLOCK_TOLERANCE.toMillis());
+                update.setLong(8, now);
+                transactions.dialect().bindId(update, 9, id);
                 if (update.executeUpdate() != 1) {
                     throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
                 }
@@ -139,12 +163,13 @@ final class ChunkWriter extends ChunkingWriter {
         }));
     }
 
-    private void insertChunk(Connection connection, int number, byte[] chunk) throws SQLException {
+    private void insertChunk(Connection connection, int number, byte[] chunk, int crc) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_CHUNK)) {
             transactions.dialect().bindId(insert, 1, id);
             insert.setInt(2, Sql.BODY);
             insert.setInt(3, number);
             insert.setBytes(4, chunk);
+            insert.setInt(5, crc);
             insert.executeUpdate();
         }
     }

@@ -15,10 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What to delete for good, a bounded batch at a time: expired entries, removed ones past their
- * retention, incomplete ones whose writer must have died, orphaned chunks, and — to stay within
- * {@link StorageOptions#maxBytes()} and {@link StorageOptions#maxEntries()} — the least recently
- * used. The size it compares with the bounds is kept in memory, measured again before each
- * eviction and moved on by every commit, so that a commit can tell at once whether to evict.
+ * retention, incomplete ones whose writer must have died, orphaned chunks and old invalidation
+ * marks; and — to stay within {@link StorageOptions#maxBytes()} and
+ * {@link StorageOptions#maxEntries()} — what to evict, least recently used first.
+ *
+ * <p>Nothing a reader may be streaming is deleted under it: eviction only removes an entry (its
+ * chunks stay), and an expired or removed entry's chunks are deleted once
+ * {@link StorageOptions#readGrace()} has passed since it expired or was removed — sooner than
+ * its retention when the room is needed. An entry still being written is never evicted. The
+ * bounds apply to the entries not removed; the size compared with them is kept in memory,
+ * measured again before each eviction and moved on by every commit, so that a commit can tell at
+ * once whether to evict.
  * Thread-safe: rounds from the schedule, from callers and after commits may overlap, each in
  * transactions of its own.
  */
@@ -30,6 +37,8 @@ final class Cleanup {
     private final AccessRecorder accesses;
     private final AtomicLong approximateBytes = new AtomicLong();
     private final AtomicLong approximateEntries = new AtomicLong();
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final AtomicLong heldEntries = new AtomicLong();
 
     Cleanup(StorageOptions options, Transactions transactions, AccessRecorder accesses) {
         this.options = options;
@@ -42,12 +51,19 @@ final class Cleanup {
     CleanupResult run() {
         accesses.flush();
         long now = clock.millis();
+        long graceStart = now - options.readGrace().toMillis();
         int batch = options.cleanupBatchSize();
-        long expired = deleteBatch("delete expired entries", Sql.DELETE_EXPIRED, now, batch);
+        long expired = deleteBatch("delete expired entries", Sql.DELETE_EXPIRED, graceStart, batch);
         long removed = deleteBatch("delete removed entries", Sql.DELETE_REMOVED,
-                now - options.deletedRetention().toMillis(), batch);
+                Math.min(graceStart, now - options.deletedRetention().toMillis()), batch);
         long incomplete = deleteBatch("delete incomplete entries", Sql.DELETE_INCOMPLETE,
                 now - options.incompleteGrace().toMillis(), batch);
+        transactions.write("delete old invalidation marks", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_OLD_MARKS)) {
+                delete.setLong(1, now - options.incompleteGrace().toMillis());
+                return delete.executeUpdate();
+            }
+        });
         long orphaned = transactions.write("delete orphaned chunks", connection -> {
             try (PreparedStatement delete = connection.prepareStatement(Sql.DELETE_ORPHANED_CHUNKS)) {
                 delete.setInt(1, batch);
@@ -71,7 +87,10 @@ final class Cleanup {
         }
     }
 
-    /** Measures what the tables hold, every row counted, visible or not. */
+    /**
+     * Measures what the tables hold: the entries not removed, visible or not, which the bounds
+     * apply to, and every row.
+     */
     void measure() {
         transactions.read("measure the storage", connection -> {
             try (Statement select = connection.createStatement();
@@ -79,6 +98,8 @@ final class Cleanup {
                 result.next();
                 approximateEntries.set(result.getLong(1));
                 approximateBytes.set(result.getLong(2));
+                heldEntries.set(result.getLong(3));
+                heldBytes.set(result.getLong(4));
             }
             return null;
         });
@@ -97,25 +118,29 @@ final class Cleanup {
     }
 
     /**
-     * Deletes, least recently used first, until the entries' bytes and count are within bounds.
-     * Removed entries go before live ones; one call deletes at most a clean-up batch.
+     * Removes, least recently used first, until the entries' bytes and count are within bounds,
+     * and deletes for good removed entries past their read grace while all the rows together are
+     * over a bound. One call removes and deletes at most a clean-up batch each.
      */
     private long evict() {
         // Hits not yet written would otherwise make the most used entries look least recently used.
         accesses.flush();
         measure();
+        if (heldOverBounds()) {
+            reclaim();
+        }
         if (!overBounds()) {
             return 0;
         }
         long bytesOver = approximateBytes.get() - options.maxBytes();
         long entriesOver = approximateEntries.get() - maxEntries();
-        int batch = options.cleanupBatchSize();
+        long now = clock.millis();
         Dialect dialect = transactions.dialect();
         return transactions.write("evict entries", connection -> {
             List<UUID> victims = new ArrayList<>();
             long bytes = 0;
             try (PreparedStatement select = connection.prepareStatement(Sql.EVICTION_CANDIDATES)) {
-                select.setInt(1, batch);
+                select.setInt(1, options.cleanupBatchSize());
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
                         victims.add(dialect.readId(result, 1));
@@ -123,15 +148,46 @@ final class Cleanup {
                     }
                 }
             }
-            deleteEntries(connection, victims);
+            try (PreparedStatement remove = connection.prepareStatement(Sql.EVICT_ENTRY)) {
+                for (UUID id : victims) {
+                    remove.setLong(1, now);
+                    dialect.bindId(remove, 2, id);
+                    remove.addBatch();
+                }
+                remove.executeBatch();
+            }
             approximateBytes.addAndGet(-bytes);
             approximateEntries.addAndGet(-victims.size());
             return (long) victims.size();
         });
     }
 
+    /** Deletes removed entries whose read grace has passed, the longest removed first. */
+    private void reclaim() {
+        long graceStart = clock.millis() - options.readGrace().toMillis();
+        Dialect dialect = transactions.dialect();
+        transactions.write("delete removed entries to make room", connection -> {
+            List<UUID> deleted = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(Sql.RECLAIM_CANDIDATES)) {
+                select.setLong(1, graceStart);
+                select.setInt(2, options.cleanupBatchSize());
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        deleted.add(dialect.readId(result, 1));
+                    }
+                }
+            }
+            deleteEntries(connection, deleted);
+            return null;
+        });
+    }
+
     private boolean overBounds() {
         return approximateBytes.get() > options.maxBytes() || approximateEntries.get() > maxEntries();
+    }
+
+    private boolean heldOverBounds() {
+        return heldBytes.get() > options.maxBytes() || heldEntries.get() > maxEntries();
     }
 
     private long maxEntries() {

@@ -63,6 +63,7 @@ public final class JdbcStorage implements Storage {
     private final AccessRecorder accesses;
     private final Cleanup cleanup;
     private final Lookup lookup;
+    private final CorruptEntries corrupt;
     private final Listing listing;
     private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
     private final Maintenance maintenance;
@@ -86,7 +87,7 @@ public final class JdbcStorage implements Storage {
         }
         this.accesses = new AccessRecorder(clock, transactions);
         this.cleanup = new Cleanup(options, transactions, accesses);
-        CorruptEntries corrupt = new CorruptEntries(description, transactions, this::remove);
+        this.corrupt = new CorruptEntries(description, transactions, this::remove);
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
         this.listing = new Listing(clock, transactions, accesses, corrupt);
         cleanup.measure();
@@ -142,7 +143,8 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public Optional<StoredBody> openBody(UUID id) {
-        return lookup.bodySize(id).map(size -> new StoredBody(size, new ChunkReader(id, size, transactions)));
+        return lookup.body(id).map(body -> new StoredBody(body.size(),
+                new ChunkReader(id, body.size(), body.checksum(), transactions, corrupt)));
     }
 
     @Override
@@ -181,7 +183,16 @@ public final class JdbcStorage implements Storage {
     @Override
     public long invalidate(URI url) {
         String normalized = CacheKey.normalizeUrl(url);
-        return softDelete("invalidate " + normalized, Sql.INVALIDATE_URL, normalized);
+        long now = clock.millis();
+        // The mark goes in with the removal, so that no later commit of an earlier response slips in between.
+        return transactions.write("invalidate " + normalized, connection -> {
+            try (PreparedStatement mark = connection.prepareStatement(Sql.MARK_INVALIDATED)) {
+                mark.setString(1, normalized);
+                mark.setLong(2, now);
+                mark.executeUpdate();
+            }
+            return Sql.INVALIDATE_URL.run(connection, now, normalized);
+        });
     }
 
     @Override

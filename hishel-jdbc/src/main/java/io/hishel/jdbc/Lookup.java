@@ -18,7 +18,7 @@ import java.util.UUID;
  * question is one statement on one borrowed connection, which selects the committed rows not
  * removed ({@link Sql#COMMITTED_NOT_REMOVED}); whether a row has expired is then decided by
  * {@link AccessRecorder#alive}, so that a hit not yet written counts. This is the hit path:
- * {@link #entries} and {@link #bodySize} are a hit's first two statements. Thread-safe.
+ * {@link #entries} and {@link #body} are a hit's first two statements. Thread-safe.
  */
 final class Lookup {
 
@@ -69,15 +69,16 @@ final class Lookup {
         return entries;
     }
 
-    /** The size of an alive entry's body, or empty if the entry is not alive. */
-    Optional<Long> bodySize(UUID id) {
+    /** The size and checksum of an alive entry's body, or empty if the entry is not alive. */
+    Optional<Body> body(UUID id) {
         long now = clock.millis();
         return transactions.read("open the body of " + id, connection -> {
             try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_BODY_SIZE)) {
                 dialect.bindId(select, 1, id);
                 try (ResultSet result = select.executeQuery()) {
-                    return result.next() && accesses.alive(id, nullableLong(result, 2), nullableLong(result, 3),
-                            result.getInt(4) != 0, now) ? Optional.of(result.getLong(1)) : Optional.empty();
+                    return result.next() && accesses.alive(id, nullableLong(result, 3), nullableLong(result, 4),
+                            result.getInt(5) != 0, now)
+                            ? Optional.of(new Body(result.getLong(1), result.getInt(2))) : Optional.empty();
                 }
             }
         });
@@ -94,6 +95,10 @@ final class Lookup {
                 }
             }
         });
+    }
+
+    /** What a reader of a body needs to know before the first chunk: where it ends, and its checksum. */
+    record Body(long size, int checksum) {
     }
 
     /** A looked-up row, before its data is decoded. */

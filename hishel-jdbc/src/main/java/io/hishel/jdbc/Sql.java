@@ -37,13 +37,14 @@ final class Sql {
     static final String SELECT_ENTRIES = "SELECT id, data, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
             + " WHERE cache_key = ? AND " + COMMITTED_NOT_REMOVED;
 
-    static final String SELECT_BODY_SIZE = "SELECT size, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
-            + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
+    /** An entry without a body checksum was stored by a version before checksums: it is not served. */
+    static final String SELECT_BODY_SIZE = "SELECT size, body_crc, expires_at, ttl_millis, refresh_ttl"
+            + " FROM hishel_entries WHERE id = ? AND body_crc IS NOT NULL AND " + COMMITTED_NOT_REMOVED;
 
     static final String SELECT_LIFETIME = "SELECT expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
             + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
 
-    static final String SELECT_CHUNK = "SELECT chunk_data FROM hishel_streams"
+    static final String SELECT_CHUNK = "SELECT chunk_data, chunk_crc FROM hishel_streams"
             + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?";
 
     // Writing: the row first, then the chunks, then the completion that makes it visible.
@@ -54,11 +55,20 @@ final class Sql {
 
     static final String INSERT_TAG = "INSERT INTO hishel_tags (entry_id, tag) VALUES (?, ?)";
 
-    static final String INSERT_CHUNK = "INSERT INTO hishel_streams (entry_id, kind, chunk_number, chunk_data)"
-            + " VALUES (?, ?, ?, ?)";
+    static final String INSERT_CHUNK = "INSERT INTO hishel_streams"
+            + " (entry_id, kind, chunk_number, chunk_data, chunk_crc) VALUES (?, ?, ?, ?, ?)";
 
+    /**
+     * Makes an entry visible — unless its URL was invalidated at or after the bound time (when its
+     * request was sent, less the clocks' tolerance), or its request is older than the marks are
+     * kept (the first flag): then the entry is committed removed, for a response the application
+     * produced before an invalidation must not outlive it (RFC 9111 §4.4).
+     */
     static final String COMPLETE_ENTRY = "UPDATE hishel_entries"
-            + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ? WHERE id = ?";
+            + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ?, body_crc = ?,"
+            + " deleted_at = CASE WHEN deleted_at IS NULL AND (? = 1 OR EXISTS (SELECT 1 FROM hishel_invalidations i"
+            + " WHERE i.url = hishel_entries.url AND i.invalidated_at >= ?)) THEN ? ELSE deleted_at END"
+            + " WHERE id = ?";
 
     static final String UPDATE_METADATA = "UPDATE hishel_entries SET data = ?, response_time = ?"
             + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
@@ -73,6 +83,11 @@ final class Sql {
     static final String REMOVE_ENTRY = "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
 
     static final SoftDelete INVALIDATE_URL = new SoftDelete("url = ?");
+
+    /** Records when a URL was invalidated; a mark never moves back, whichever instance's clock is behind. */
+    static final String MARK_INVALIDATED = "INSERT INTO hishel_invalidations (url, invalidated_at) VALUES (?, ?)"
+            + " ON CONFLICT (url) DO UPDATE SET invalidated_at = excluded.invalidated_at"
+            + " WHERE excluded.invalidated_at > hishel_invalidations.invalidated_at";
 
     /** LIKE uses the index on PostgreSQL; substr keeps the comparison case-sensitive on SQLite. */
     static final SoftDelete PURGE_PREFIX = new SoftDelete("url LIKE ? ESCAPE '!' AND substr(url, 1, ?) = ?");
@@ -92,9 +107,12 @@ final class Sql {
 
     // Clean-up and eviction, a bounded batch at a time.
 
+    /** Bound to a time a read grace before now: a reader that opened the entry before it expired still finishes. */
     static final String DELETE_EXPIRED = deleteBatch("expires_at <= ?");
 
     static final String DELETE_REMOVED = deleteBatch("deleted_at <= ?");
+
+    static final String DELETE_OLD_MARKS = "DELETE FROM hishel_invalidations WHERE invalidated_at <= ?";
 
     static final String DELETE_INCOMPLETE = deleteBatch("completed_at IS NULL AND created_at <= ?");
 
@@ -102,14 +120,32 @@ final class Sql {
             + " (SELECT s.entry_id FROM hishel_streams s LEFT JOIN hishel_entries e ON e.id = s.entry_id"
             + " WHERE e.id IS NULL LIMIT ?)";
 
-    /** Removed entries first, then the least recently used. */
-    static final String EVICTION_CANDIDATES = "SELECT id, size FROM hishel_entries"
-            + " ORDER BY CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END, last_access LIMIT ?";
+    /**
+     * The least recently used committed entries, to be removed. An entry still being written is
+     * never one: its writer would fail at commit, having cost the application's answer for nothing.
+     */
+    static final String EVICTION_CANDIDATES = "SELECT id, size FROM hishel_entries WHERE " + COMMITTED_NOT_REMOVED
+            + " ORDER BY last_access LIMIT ?";
+
+    /** Removes evicted entries: their chunks stay for readers until clean-up deletes them a read grace later. */
+    static final String EVICT_ENTRY = "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
+
+    /**
+     * Removed entries past the read grace (bound to a time a read grace before now), oldest
+     * removal first: what may be deleted for good to make room.
+     */
+    static final String RECLAIM_CANDIDATES = "SELECT id, size FROM hishel_entries"
+            + " WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at LIMIT ?";
 
     static final String DELETE_ENTRY = "DELETE FROM hishel_entries WHERE id = ?";
 
-    /** Every row, visible or not: what the size bound counts. */
-    static final String MEASURE = "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries";
+    /**
+     * The entries not removed, which the bounds apply to, then every row: removed entries take
+     * space until clean-up deletes them.
+     */
+    static final String MEASURE = "SELECT COUNT(CASE WHEN deleted_at IS NULL THEN 1 END),"
+            + " COALESCE(SUM(CASE WHEN deleted_at IS NULL THEN size ELSE 0 END), 0),"
+            + " COUNT(*), COALESCE(SUM(size), 0) FROM hishel_entries";
 
     private Sql() {
     }

@@ -3,13 +3,17 @@ package io.hishel.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hishel.storage.BodyChecksum;
+import io.hishel.storage.CorruptBodyException;
 import io.hishel.storage.StorageException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,7 @@ class ChunkReaderTest {
 
     private SqliteTables tables;
     private final UUID id = UUID.randomUUID();
+    private final List<UUID> removed = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void open() {
@@ -35,17 +40,28 @@ class ChunkReaderTest {
         tables.close();
     }
 
+    private int bodyChecksum;
+
+    /** Stores the chunks with their checksums, and keeps the body's for {@link #reader}. */
     private void store(String... chunks) {
+        BodyChecksum checksum = new BodyChecksum();
         for (int i = 0; i < chunks.length; i++) {
-            tables.insertChunk(id, i, chunks[i].getBytes(StandardCharsets.US_ASCII));
+            byte[] bytes = chunks[i].getBytes(StandardCharsets.US_ASCII);
+            tables.insertChunk(id, i, bytes, checksum.chunk(i, bytes));
         }
+        bodyChecksum = checksum.body();
+    }
+
+    private ChunkReader reader(long size) {
+        return new ChunkReader(id, size, bodyChecksum, tables.transactions,
+                new CorruptEntries(SqliteTables.DESCRIPTION, tables.transactions, removed::add));
     }
 
     @Test
     void readsTheChunksInOrderUpToTheSize() throws IOException {
         store("abcd", "efgh", "ij");
 
-        try (InputStream body = new ChunkReader(id, 10, tables.transactions)) {
+        try (InputStream body = reader(10)) {
             assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("abcdefghij");
         }
     }
@@ -55,7 +71,7 @@ class ChunkReaderTest {
         store("abcd", "ef");
         ByteArrayOutputStream read = new ByteArrayOutputStream();
 
-        try (InputStream body = new ChunkReader(id, 6, tables.transactions)) {
+        try (InputStream body = reader(6)) {
             for (int b; (b = body.read()) != -1; ) {
                 read.write(b);
             }
@@ -70,7 +86,7 @@ class ChunkReaderTest {
         store("abcd", "efgh");
         byte[] buffer = new byte[100];
 
-        try (InputStream body = new ChunkReader(id, 8, tables.transactions)) {
+        try (InputStream body = reader(8)) {
             assertThat(body.read(buffer, 0, buffer.length)).isEqualTo(4);
             assertThat(body.read(buffer, 0, 0)).isZero();
             assertThat(body.read(buffer, 10, 3)).isEqualTo(3);
@@ -82,7 +98,7 @@ class ChunkReaderTest {
     void anEmptyBodyEndsWithoutAskingTheDatabase() throws IOException {
         tables.transactions.close();
 
-        try (InputStream body = new ChunkReader(id, 0, tables.transactions)) {
+        try (InputStream body = reader(0)) {
             assertThat(body.read()).isEqualTo(-1);
         }
     }
@@ -91,7 +107,7 @@ class ChunkReaderTest {
     void aChunkThatIsMissingEndsTheStreamWithAnErrorNamingIt() throws IOException {
         store("abcd");
 
-        try (InputStream body = new ChunkReader(id, 10, tables.transactions)) {
+        try (InputStream body = reader(10)) {
             assertThat(body.readNBytes(4)).hasSize(4);
             assertThatThrownBy(body::read).isInstanceOf(IOException.class)
                     .hasMessage(SqliteTables.DESCRIPTION + ": chunk 1 of entry " + id
@@ -103,7 +119,46 @@ class ChunkReaderTest {
     void aStorageThatFailsEndsTheStreamWithAnIoException() {
         tables.transactions.close();
 
-        assertThatThrownBy(() -> new ChunkReader(id, 10, tables.transactions).read()).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> reader(10).read()).isInstanceOf(IOException.class)
                 .hasCauseInstanceOf(StorageException.class).hasMessage(SqliteTables.DESCRIPTION + " is closed");
+    }
+
+    @Test
+    void aChunkWhoseBytesChangedFailsBeforeAnyOfThemIsHandedOnAndRemovesTheEntry() throws IOException {
+        store("abcd", "efgh", "ij");
+        tables.execute("UPDATE hishel_streams SET chunk_data = X'65666769' WHERE chunk_number = 1");
+        byte[] buffer = new byte[100];
+
+        try (InputStream body = reader(10)) {
+            assertThat(body.read(buffer, 0, buffer.length)).isEqualTo(4);
+            assertThatThrownBy(() -> body.read(buffer, 4, 96)).isInstanceOf(CorruptBodyException.class)
+                    .hasMessageStartingWith("Chunk 1 of the body of entry " + id + " is not what was stored");
+        }
+
+        assertThat(new String(buffer, 4, 4, StandardCharsets.US_ASCII)).isEqualTo("\0\0\0\0");
+        assertThat(removed).containsExactly(id);
+    }
+
+    @Test
+    void chunksSwappedInPlaceFailAlthoughEachIsIntact() {
+        store("abcd", "efgh");
+        tables.execute("UPDATE hishel_streams SET chunk_number = -1 WHERE chunk_number = 0");
+        tables.execute("UPDATE hishel_streams SET chunk_number = 0 WHERE chunk_number = 1");
+        tables.execute("UPDATE hishel_streams SET chunk_number = 1 WHERE chunk_number = -1");
+
+        assertThatThrownBy(() -> reader(8).readAllBytes()).isInstanceOf(CorruptBodyException.class)
+                .hasMessageStartingWith("Chunk 0 of the body of entry " + id);
+    }
+
+    @Test
+    void aBodyWhoseStoredChecksumDiffersFailsAtItsLastChunk() throws IOException {
+        store("abcd", "ef");
+        bodyChecksum++;
+
+        try (InputStream body = reader(6)) {
+            assertThat(body.readNBytes(4)).hasSize(4);
+            assertThatThrownBy(body::read).isInstanceOf(CorruptBodyException.class)
+                    .hasMessageStartingWith("The body of entry " + id + " is not what was stored");
+        }
     }
 }

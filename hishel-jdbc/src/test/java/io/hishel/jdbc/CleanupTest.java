@@ -55,6 +55,16 @@ class CleanupTest {
         return tables.number("SELECT COUNT(*) FROM hishel_entries WHERE id = '" + id + "'") == 1;
     }
 
+    /** Removed: no longer returned, its row and chunks still there for readers. */
+    private boolean removed(UUID id) {
+        return tables.number("SELECT COUNT(*) FROM hishel_entries WHERE deleted_at IS NOT NULL AND id = '" + id + "'")
+                == 1;
+    }
+
+    private long notRemoved() {
+        return tables.number("SELECT COUNT(*) FROM hishel_entries WHERE deleted_at IS NULL");
+    }
+
     @Test
     void deletesEachKindAtItsThresholdAndNotBefore() {
         Duration retention = Duration.ofMinutes(10);
@@ -76,7 +86,8 @@ class CleanupTest {
         tables.execute("UPDATE hishel_entries SET created_at = " + createdAt + " WHERE id = '" + abandoned + "'");
         tables.execute("UPDATE hishel_entries SET created_at = " + (createdAt + 1) + " WHERE id = '" + beingWritten + "'");
 
-        CleanupResult result = cleanup(StorageOptions.builder().deletedRetention(retention).incompleteGrace(grace)).run();
+        CleanupResult result = cleanup(StorageOptions.builder().deletedRetention(retention).incompleteGrace(grace)
+                .readGrace(Duration.ZERO)).run();
 
         assertThat(result).isEqualTo(new CleanupResult(1, 1, 1, 0, 0));
         assertThat(exists(expired)).isFalse();
@@ -96,9 +107,9 @@ class CleanupTest {
 
         cleanup.committed(0);
 
-        assertThat(exists(oldest)).isFalse();
-        assertThat(exists(newer)).isTrue();
-        assertThat(exists(committed)).isTrue();
+        assertThat(removed(oldest)).isTrue();
+        assertThat(removed(newer)).isFalse();
+        assertThat(removed(committed)).isFalse();
     }
 
     @Test
@@ -121,7 +132,7 @@ class CleanupTest {
         CleanupResult result = cleanup(StorageOptions.builder().maxEntries(1).cleanupBatchSize(2)).run();
 
         assertThat(result.evicted()).isEqualTo(2);
-        assertThat(tables.number("SELECT COUNT(*) FROM hishel_entries")).isEqualTo(3);
+        assertThat(notRemoved()).isEqualTo(3);
     }
 
     @Test
@@ -133,25 +144,54 @@ class CleanupTest {
 
         cleanup(StorageOptions.builder().maxEntries(2)).run();
 
-        assertThat(exists(usedJustNow)).isTrue();
-        assertThat(exists(unused)).isFalse();
+        assertThat(removed(usedJustNow)).isFalse();
+        assertThat(removed(unused)).isTrue();
     }
 
     @Test
-    void countsEveryRowAgainstTheBoundRemovedOrBeingWrittenAndEvictsTheRemovedFirst() {
+    void theBoundsCountTheEntriesNotRemovedAndAnEntryBeingWrittenIsNeverEvicted() {
         UUID live = entry(1);
         UUID removed = entry(2);
         tables.execute("UPDATE hishel_entries SET deleted_at = " + NOW + " WHERE id = '" + removed + "'");
         UUID beingWritten = UUID.randomUUID();
         tables.insertEntry(beingWritten, null, null, null, false);
-        tables.execute("UPDATE hishel_entries SET created_at = " + NOW + ", last_access = 3 WHERE id = '"
+        tables.execute("UPDATE hishel_entries SET created_at = " + NOW + ", last_access = 0 WHERE id = '"
                 + beingWritten + "'");
 
-        CleanupResult result = cleanup(StorageOptions.builder().maxEntries(2)).run();
+        CleanupResult result = cleanup(StorageOptions.builder().maxEntries(1)).run();
 
         assertThat(result.evicted()).isEqualTo(1);
-        assertThat(exists(removed)).isFalse();
-        assertThat(exists(live)).isTrue();
-        assertThat(exists(beingWritten)).isTrue();
+        assertThat(removed(live)).isTrue();
+        assertThat(removed(beingWritten)).isFalse();
+        assertThat(exists(removed)).as("removed within the read grace").isTrue();
+    }
+
+    @Test
+    void keepsTheRowsOfRemovedAndExpiredEntriesForTheReadGraceThenDeletesThem() {
+        Duration readGrace = Duration.ofMinutes(10);
+        UUID leastUsed = entry(0);
+        UUID lessUsed = entry(1);
+        UUID expired = entry(2);
+        tables.execute("UPDATE hishel_entries SET expires_at = " + NOW + " WHERE id = '" + expired + "'");
+        Cleanup cleanup = cleanup(StorageOptions.builder().maxEntries(1).readGrace(readGrace)
+                .deletedRetention(Duration.ofDays(7)));
+
+        CleanupResult first = cleanup.run();
+        clock.advance(readGrace.minusMillis(1));
+        cleanup.run();
+
+        assertThat(first.expired()).isZero();
+        assertThat(first.evicted()).isEqualTo(2);
+        assertThat(exists(expired)).isTrue();
+        assertThat(removed(leastUsed)).isTrue();
+        assertThat(removed(lessUsed)).isTrue();
+
+        clock.advance(Duration.ofMillis(1));
+        CleanupResult afterGrace = cleanup.run();
+
+        assertThat(afterGrace.expired()).isEqualTo(1);
+        assertThat(exists(expired)).isFalse();
+        assertThat(exists(leastUsed)).as("deleted to make room, before its retention").isFalse();
+        assertThat(exists(lessUsed)).isFalse();
     }
 }

@@ -86,7 +86,7 @@ class LookupTest {
         clock.set(Instant.ofEpochMilli(NOW));
 
         assertThat(lookup.entries(KEY)).containsExactly(entry);
-        assertThat(lookup.bodySize(entry.id())).contains(42L);
+        assertThat(lookup.body(entry.id()).map(Lookup.Body::size)).contains(42L);
         assertThat(lookup.isAlive(entry.id())).isTrue();
     }
 
@@ -94,7 +94,7 @@ class LookupTest {
     void theBodyOfAnEntryStillBeingWrittenCannotBeOpened() {
         Entry beingWritten = stored(null, null, null, false);
 
-        assertThat(lookup.bodySize(beingWritten.id())).isEmpty();
+        assertThat(lookup.body(beingWritten.id())).isEmpty();
         assertThat(lookup.isAlive(beingWritten.id())).isFalse();
     }
 
@@ -102,7 +102,7 @@ class LookupTest {
     void theBodyOfAnExpiredEntryCannotBeOpened() {
         Entry expired = stored(0L, NOW, 1_000L, true);
 
-        assertThat(lookup.bodySize(expired.id())).isEmpty();
+        assertThat(lookup.body(expired.id())).isEmpty();
         assertThat(lookup.isAlive(expired.id())).isFalse();
     }
 

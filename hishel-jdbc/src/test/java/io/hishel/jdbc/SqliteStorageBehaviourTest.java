@@ -98,7 +98,7 @@ class SqliteStorageBehaviourTest {
 
     @Test
     void eachCleanUpRoundDoesBoundedWork() {
-        open(StorageOptions.builder().cleanupBatchSize(3).defaultTtl(Duration.ofSeconds(10)));
+        open(StorageOptions.builder().cleanupBatchSize(3).defaultTtl(Duration.ofSeconds(10)).readGrace(Duration.ZERO));
         for (int i = 0; i < 8; i++) {
             put("https://example.com/" + i, 10);
         }
@@ -200,7 +200,8 @@ class SqliteStorageBehaviourTest {
     void runsCleanUpOnItsOwnSchedule() throws Exception {
         file = folder.resolve("scheduled.db");
         try (JdbcStorage scheduled = JdbcStorage.sqlite(file).options(StorageOptions.builder()
-                .defaultTtl(Duration.ofMillis(1)).cleanupInterval(Duration.ofMillis(50)).build()).build()) {
+                .defaultTtl(Duration.ofMillis(1)).readGrace(Duration.ZERO).cleanupInterval(Duration.ofMillis(50))
+                .build()).build()) {
             Entry entry = entry("https://example.com/a");
             try (EntryWriter writer = scheduled.create(entry, EntryOptions.defaults())) {
                 writer.write(new byte[10]);

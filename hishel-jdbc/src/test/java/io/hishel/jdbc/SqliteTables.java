@@ -34,8 +34,8 @@ final class SqliteTables implements AutoCloseable {
         transactions.write("insert a test entry", connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hishel_entries"
                     + " (id, cache_key, url, data, created_at, completed_at, last_access, expires_at, ttl_millis,"
-                    + " refresh_ttl) VALUES (?, 'GET https://example.com/', 'https://example.com/', x'00', 0, ?, 0, ?,"
-                    + " ?, ?)")) {
+                    + " refresh_ttl, body_crc) VALUES (?, 'GET https://example.com/', 'https://example.com/', x'00', 0,"
+                    + " ?, 0, ?, ?, ?, 0)")) {
                 insert.setString(1, id.toString());
                 Sql.setNullableLong(insert, 2, completedAt);
                 Sql.setNullableLong(insert, 3, expiresAt);
@@ -47,13 +47,15 @@ final class SqliteTables implements AutoCloseable {
         });
     }
 
-    void insertChunk(UUID id, int number, byte[] bytes) {
+    /** Inserts a chunk with the checksum it is given, right or wrong. */
+    void insertChunk(UUID id, int number, byte[] bytes, int checksum) {
         transactions.write("insert a test chunk", connection -> {
             try (PreparedStatement insert = connection.prepareStatement(Sql.INSERT_CHUNK)) {
                 insert.setString(1, id.toString());
                 insert.setInt(2, Sql.BODY);
                 insert.setInt(3, number);
                 insert.setBytes(4, bytes);
+                insert.setInt(5, checksum);
                 insert.executeUpdate();
             }
             return null;

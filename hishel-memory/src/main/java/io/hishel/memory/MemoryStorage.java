@@ -46,6 +46,13 @@ import java.util.function.Predicate;
  * least {@code maxBytes / maxEntries}. Removal is immediate: there is nothing to soft-delete or
  * to clean up later, and nothing survives a restart.
  *
+ * <p>Readers, writers and eviction do not race: a reader holds the chunks it reads, so an entry
+ * evicted, expired or purged meanwhile is still read to its end; a writer's entry enters the
+ * cache only when it commits, so nothing can evict it half written. A commit of a response whose
+ * request was sent before its URL was last {@linkplain #invalidate invalidated} does not stay
+ * visible (RFC 9111 §4.4). Bodies carry no checksum, unlike those of storages on a disk or a
+ * network: they never leave this process's heap, where no medium can change them unseen.
+ *
  * <p>Thread-safe. Lookups do not count as use; {@link #recordAccess} does.
  */
 public final class MemoryStorage implements Storage {
@@ -75,6 +82,11 @@ public final class MemoryStorage implements Storage {
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
+    /**
+     * When each URL was last invalidated, epoch milliseconds: a commit of a response whose request
+     * was sent before that is undone (RFC 9111 §4.4). Kept an incomplete-entry grace.
+     */
+    private final Map<String, Long> invalidatedAt = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** The bound in force: the configured one, unless that would let the cache take the heap. */
     private final long maxBytes;
@@ -187,6 +199,8 @@ public final class MemoryStorage implements Storage {
     @Override
     public long invalidate(URI url) {
         String normalized = CacheKey.normalizeUrl(url);
+        // Marked before the removal: a commit either sees the mark or is there to be removed.
+        invalidatedAt.merge(normalized, options.clock().millis(), Math::max);
         discardOpenWriters(writer -> writer.url.equals(normalized));
         Set<UUID> ids = byUrl.get(normalized);
         return ids == null ? 0 : removeAll(List.copyOf(ids));
@@ -272,6 +286,8 @@ public final class MemoryStorage implements Storage {
         long expiredBefore = expired.get();
         long evictedBefore = evicted.get();
         cache.cleanUp();
+        long oldestMark = options.clock().millis() - options.incompleteGrace().toMillis();
+        invalidatedAt.values().removeIf(at -> at <= oldestMark);
         return new CleanupResult(expired.get() - expiredBefore, 0, 0, 0, evicted.get() - evictedBefore);
     }
 
@@ -459,6 +475,18 @@ public final class MemoryStorage implements Storage {
             index(byKey, entry.key(), entry.id());
             index(byUrl, stored.url, entry.id());
             cache.put(entry.id(), stored);
+            if (invalidatedSinceRequest()) {
+                // An unsafe request completed after this response's request was sent: it must not undo it.
+                cache.invalidate(entry.id());
+            }
+        }
+
+        /** Looked at after the entry is in, so that an invalidation running meanwhile either is seen or sees it. */
+        private boolean invalidatedSinceRequest() {
+            Long mark = invalidatedAt.get(url);
+            long requestTime = entry.requestTime().toEpochMilli();
+            return mark != null && mark >= requestTime
+                    || requestTime < options.clock().millis() - options.incompleteGrace().toMillis();
         }
 
         @Override
