@@ -30,15 +30,12 @@ import java.util.UUID;
  * <p>A commit does not make visible a response whose request was sent before its URL was last
  * invalidated (RFC 9111 §4.4): the application produced it before the unsafe request that
  * changed the resource completed, and serving it would undo that change for the next client. As
- * instances sharing a database compare their own clocks, a request sent less than
- * {@link #CLOCK_TOLERANCE} after an invalidation counts as sent before it.
+ * instances sharing a database compare their own clocks, a request sent less than the storage's
+ * clock tolerance after an invalidation counts as sent before it.
  *
  * <p>Not thread-safe: one request writes one entry.
  */
 final class ChunkWriter extends ChunkingWriter {
-
-    /** How far apart the clocks of instances sharing a database may be, for invalidation marks. */
-    static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
 
     private final UUID id;
     private final long requestTime;
@@ -58,8 +55,8 @@ final class ChunkWriter extends ChunkingWriter {
      * @return the writer of its body
      * @throws StorageException if the storage cannot be written
      */
-    static ChunkWriter start(Entry entry, EntryOptions entryOptions, StorageOptions options, Transactions transactions,
-                             Cleanup cleanup, Set<ChunkWriter> open) {
+    static ChunkWriter start(Entry entry, EntryOptions entryOptions, StorageOptions options, long clockToleranceMillis,
+                             Transactions transactions, Cleanup cleanup, Set<ChunkWriter> open) {
         long now = options.clock().millis();
         byte[] data = EntryCodec.encode(entry);
         Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
@@ -92,16 +89,18 @@ final class ChunkWriter extends ChunkingWriter {
             }
             return null;
         });
-        ChunkWriter writer = new ChunkWriter(entry, ttlMillis, options, transactions, cleanup, open);
+        ChunkWriter writer = new ChunkWriter(entry, ttlMillis, options, clockToleranceMillis, transactions, cleanup,
+                open);
         open.add(writer);
         return writer;
     }
 
-    private ChunkWriter(Entry entry, Long ttlMillis, StorageOptions options, Transactions transactions,
-                        Cleanup cleanup, Set<ChunkWriter> open) {
+    private ChunkWriter(Entry entry, Long ttlMillis, StorageOptions options, long clockToleranceMillis,
+                        Transactions transactions, Cleanup cleanup, Set<ChunkWriter> open) {
         super(options.chunkSize());
         this.id = entry.id();
-        this.requestTime = entry.requestTime().toEpochMilli();
+        // Compared with the marks as the earliest the request may have been sent by another instance's clock.
+        this.requestTime = entry.requestTime().toEpochMilli() - clockToleranceMillis;
         this.ttlMillis = ttlMillis;
         this.incompleteGraceMillis = options.incompleteGrace().toMillis();
         this.maxBytes = options.maxBytes();
@@ -141,7 +140,7 @@ final class ChunkWriter extends ChunkingWriter {
                 Sql.setNullableLong(update, 4, ttlMillis == null ? null : now + ttlMillis);
                 update.setInt(5, checksum.body());
                 update.setInt(6, unverifiable ? 1 : 0);
-                update.setLong(7, requestTime - CLOCK_TOLERANCE.toMillis());
+                update.setLong(7, requestTime);
                 update.setLong(8, now);
                 transactions.dialect().bindId(update, 9, id);
                 if (update.executeUpdate() != 1) {

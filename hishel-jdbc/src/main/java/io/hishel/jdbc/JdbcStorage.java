@@ -66,6 +66,7 @@ public final class JdbcStorage implements Storage {
     private final CorruptEntries corrupt;
     private final Listing listing;
     private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
+    private final long clockToleranceMillis;
     private final Maintenance maintenance;
 
     private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool, SqlitePool sqlite) {
@@ -80,6 +81,8 @@ public final class JdbcStorage implements Storage {
                     + e.getMessage(), e);
         }
         this.description = describe(builder, dialect);
+        this.clockToleranceMillis = builder.clockTolerance != null ? builder.clockTolerance.toMillis()
+                : dialect == Dialect.POSTGRESQL ? Builder.DEFAULT_POSTGRESQL_CLOCK_TOLERANCE.toMillis() : 0;
         this.transactions = new Transactions(dataSource, dialect, builder.connectionTimeout.toMillis(), description,
                 sqlite);
         if (builder.migrate) {
@@ -138,7 +141,8 @@ public final class JdbcStorage implements Storage {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(entryOptions, "entryOptions");
         transactions.checkOpen();
-        return ChunkWriter.start(entry, entryOptions, options, transactions, cleanup, openWriters);
+        return ChunkWriter.start(entry, entryOptions, options, clockToleranceMillis, transactions, cleanup,
+                openWriters);
     }
 
     @Override
@@ -290,6 +294,8 @@ public final class JdbcStorage implements Storage {
         public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
         /** The default of {@link #connectionTimeout}. */
         public static final Duration DEFAULT_SQLITE_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+        /** The default of {@link #clockTolerance} on PostgreSQL; on SQLite, one machine's clock, it is zero. */
+        public static final Duration DEFAULT_POSTGRESQL_CLOCK_TOLERANCE = Duration.ofSeconds(1);
 
         private final DataSource dataSource;
         private final Path sqliteFile;
@@ -299,6 +305,7 @@ public final class JdbcStorage implements Storage {
         private boolean closeDataSource;
         private int poolSize = DEFAULT_SQLITE_POOL_SIZE;
         private Duration connectionTimeout = DEFAULT_SQLITE_CONNECTION_TIMEOUT;
+        private Duration clockTolerance;
 
         private Builder(DataSource dataSource, Path sqliteFile) {
             this.dataSource = dataSource;
@@ -388,6 +395,22 @@ public final class JdbcStorage implements Storage {
             Require.between(timeout.toMillis(), 250, Long.MAX_VALUE, "connectionTimeout", "ms");
             requireSqlite("connectionTimeout");
             this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how far apart the clocks of the instances sharing the database may be. An
+         * invalidation of a URL (RFC 9111 §4.4) keeps a response whose request was sent before it
+         * from being stored; each instance stamps both with its own clock, so a request sent less
+         * than this after an invalidation made by another instance is taken as sent before it, and
+         * its response is not stored. Default 1 s on PostgreSQL, zero on SQLite.
+         *
+         * @param tolerance zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder clockTolerance(Duration tolerance) {
+            this.clockTolerance = Require.notNegative(tolerance, "clockTolerance");
             return this;
         }
 

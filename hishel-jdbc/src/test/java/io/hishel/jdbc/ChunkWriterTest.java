@@ -51,7 +51,7 @@ class ChunkWriterTest {
 
     private ChunkWriter start() {
         Cleanup cleanup = new Cleanup(options, tables.transactions, new AccessRecorder(clock, tables.transactions));
-        return ChunkWriter.start(entry, EntryOptions.defaults(), options, tables.transactions, cleanup, open);
+        return ChunkWriter.start(entry, EntryOptions.defaults(), options, 0, tables.transactions, cleanup, open);
     }
 
     private long count(String sql) {
