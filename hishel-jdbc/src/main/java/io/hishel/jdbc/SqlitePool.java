@@ -73,6 +73,11 @@ final class SqlitePool {
         return connections;
     }
 
+    /** Closes the connections; borrowing fails from now on. */
+    void close() {
+        connections.close();
+    }
+
     /**
      * Whether the file at the path is still the one the pool opened: false once it was deleted, or
      * replaced — a new connection may already have created an empty file at the same path, so
