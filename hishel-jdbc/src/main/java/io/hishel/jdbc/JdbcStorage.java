@@ -89,6 +89,10 @@ public final class JdbcStorage implements Storage {
      * A storage in a SQLite file. The parent folders are created; a file or folder that cannot be
      * written is reported when {@link Builder#build()} runs, naming the path.
      *
+     * <p>The file is hishel's: one that is deleted or replaced while the storage is open is opened
+     * again at the path, or created, and migrated; the cache goes on, empty, with one warning that
+     * names the path.
+     *
      * @param file the database file, for example {@link #defaultSqlitePath()}
      * @return a builder
      */
@@ -99,7 +103,8 @@ public final class JdbcStorage implements Storage {
     /**
      * A storage in the database of a {@link DataSource} — PostgreSQL, usually, to share one cache
      * between application instances, or SQLite. The storage does not close a DataSource it was
-     * given.
+     * given, and never deletes or re-creates its database: when the database fails, the storage's
+     * operations fail.
      *
      * @param dataSource the database
      * @return a builder
@@ -287,7 +292,8 @@ public final class JdbcStorage implements Storage {
 
         /**
          * Sets whether {@link #build()} creates or upgrades hishel's tables with Flyway (default
-         * true). Turn it off where the schema is managed elsewhere.
+         * true), and a SQLite storage migrates a new file that takes the place of a lost one. Turn
+         * it off where the schema is managed elsewhere.
          *
          * @param migrate whether to migrate
          * @return this builder

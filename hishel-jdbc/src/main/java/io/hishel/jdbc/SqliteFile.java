@@ -1,61 +1,162 @@
 package io.hishel.jdbc;
 
 import io.hishel.storage.StorageException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
- * The SQLite file the storage owns at its path, opened and migrated when the storage is built. A
- * deleted file keeps working for open connections — on a file nobody can see, lost on restart —
- * while a new connection would create an empty one in its place: once the pool notices
- * ({@link SqlitePool#isStillItsFile}), every call fails saying so. Thread-safe.
+ * The SQLite file the storage owns at its path, whatever happens to it. The file is opened ready
+ * for use — migrated — at start-up, and again whenever it is lost under the storage: deleted or
+ * replaced ({@link SqlitePool#isStillItsFile}, within a second). Then the old pool is closed, and a
+ * new pool opened on the path and migrated, with one warning that names the path: the cache goes
+ * on, empty, without a restart.
+ *
+ * <p>One call opens the file again; the calls meanwhile, and those still at work on the old pool,
+ * fail with a {@link StorageException}, which the filter serves without the cache. An attempt waits
+ * at least {@link #RETRY_INTERVAL} after the one before, so a disk that keeps failing costs one
+ * attempt and one warning every few seconds, not one per call. Thread-safe.
  */
 final class SqliteFile implements Connections {
 
-    private final SqlitePool pool;
-    private final String description;
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
 
-    private SqliteFile(SqlitePool pool, String description) {
-        this.pool = pool;
+    private final Path file;
+    private final int size;
+    private final Duration connectionTimeout;
+    private final String description;
+    private final Consumer<DataSource> schema;
+    private final ReentrantLock openingAgain = new ReentrantLock();
+    /** The pool in use; null while another is being opened, after an attempt that failed, and once closed. */
+    private volatile SqlitePool pool;
+    /** What the calls that find no pool to use say about the file. */
+    private volatile String unavailable = "is not open";
+    /** Guarded by {@link #openingAgain}. */
+    private long nextAttemptAt;
+    /** Guarded by {@link #openingAgain}. */
+    private boolean closed;
+
+    private SqliteFile(Path file, int size, Duration connectionTimeout, String description,
+                       Consumer<DataSource> schema) {
+        this.file = file;
+        this.size = size;
+        this.connectionTimeout = connectionTimeout;
         this.description = description;
+        this.schema = schema;
+        this.nextAttemptAt = System.nanoTime();
     }
 
     /**
      * Opens the file at a path ready for use.
      *
-     * @param size   the connections of the pool
-     * @param schema what makes the database ready: the migration, or nothing where the schema is
-     *               managed elsewhere
-     * @throws StorageException if the file cannot be opened or migrated; the message names it
+     * @param size   the connections of each pool
+     * @param schema what makes the database of a new pool ready: the migration, or nothing where the
+     *               schema is managed elsewhere
+     * @throws StorageException if the file cannot be opened or migrated; the message
+     *                          names it
      */
     static SqliteFile open(Path file, int size, Duration connectionTimeout, String description,
                            Consumer<DataSource> schema) {
-        SqlitePool pool = SqlitePool.open(file, size, connectionTimeout);
-        try {
-            schema.accept(pool.connections());
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        return new SqliteFile(pool, description);
+        SqliteFile sqlite = new SqliteFile(file, size, connectionTimeout, description, schema);
+        sqlite.pool = sqlite.openReady();
+        return sqlite;
     }
 
     @Override
     public <T> T run(Transactions.SqlWork<T> work) throws SQLException {
-        if (!pool.isStillItsFile()) {
-            throw new StorageException(description + ": the database file was deleted or replaced");
-        }
-        try (Connection connection = pool.connections().getConnection()) {
+        SqlitePool current = current();
+        try (Connection connection = current.connections().getConnection()) {
             return work.run(connection);
         }
     }
 
     @Override
     public void close() {
-        pool.close();
+        openingAgain.lock();
+        try {
+            closed = true;
+            unavailable = "is closed";
+            if (pool != null) {
+                pool.close();
+                pool = null;
+            }
+        } finally {
+            openingAgain.unlock();
+        }
+    }
+
+    /** The pool to borrow from: the one in use while its file is still at the path, else a new one. */
+    private SqlitePool current() {
+        SqlitePool current = pool;
+        if (current != null && current.isStillItsFile()) {
+            return current;
+        }
+        // No pool: the last attempt failed, and said why.
+        openAgain(current, current == null ? () -> { } : () -> Transactions.LOG.warn(
+                "{}: the database file {} was deleted or replaced; opening the file at the path again, or a new one",
+                description, file));
+        SqlitePool fresh = pool;
+        if (fresh == null || fresh == current) {
+            throw new StorageException(description + ": the database file " + file + " " + unavailable);
+        }
+        return fresh;
+    }
+
+    /**
+     * Closes a pool that lost its file, and opens the file at the path again, ready for use — unless
+     * another call is at it, a pool was opened since, or the last attempt is too recent. A failure
+     * is logged, and the calls until the next attempt fail saying why.
+     *
+     * @param lost      the pool that lost its file, or null where the last attempt failed
+     * @param clearPath what becomes of the file at the path before it is opened again
+     */
+    private void openAgain(SqlitePool lost, PathStep clearPath) {
+        if (!openingAgain.tryLock()) {
+            return;
+        }
+        try {
+            long now = System.nanoTime();
+            if (closed || pool != lost || now - nextAttemptAt < 0) {
+                return;
+            }
+            nextAttemptAt = now + RETRY_INTERVAL.toNanos();
+            unavailable = "is being opened again";
+            pool = null;
+            if (lost != null) {
+                lost.close();
+            }
+            clearPath.run();
+            pool = openReady();
+            unavailable = "was lost again; trying again within " + RETRY_INTERVAL.toSeconds() + " s";
+        } catch (IOException | RuntimeException e) {
+            unavailable = "could not be opened again (" + e.getMessage() + "); trying again within "
+                    + RETRY_INTERVAL.toSeconds() + " s";
+            Transactions.LOG.warn("{}: the database file {} {}", description, file, unavailable);
+        } finally {
+            openingAgain.unlock();
+        }
+    }
+
+    /** Opens a pool on the file at the path, and makes its schema ready. */
+    private SqlitePool openReady() {
+        SqlitePool opened = SqlitePool.open(file, size, connectionTimeout);
+        try {
+            schema.accept(opened.connections());
+            return opened;
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    /** A step on the file system before the file is opened again. */
+    @FunctionalInterface
+    private interface PathStep {
+        void run() throws IOException;
     }
 }

@@ -23,7 +23,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What only a file on disk can do to a cache: crash mid-write, hold a huge body, vanish. */
+/** What only a file on disk can do to a cache: crash mid-write, hold a huge body; {@link SqliteHealingTest} has it vanish. */
 class SqliteDurabilityTest {
 
     @TempDir
@@ -66,23 +66,6 @@ class SqliteDurabilityTest {
         assertThat(read).startsWith("READ " + written + " " + 100L * 1024 * 1024 + " max-heap ");
         assertThat(Long.parseLong(read.substring(read.lastIndexOf(' ') + 1))).isLessThan(100L * 1024 * 1024);
         assertThat(child.awaitExit()).isZero();
-    }
-
-    @Test
-    void aDeletedDatabaseFileFailsOperationsInsteadOfLosingThemSilently() throws IOException {
-        Path file = folder.resolve("gone.db");
-        try (JdbcStorage storage = JdbcStorage.sqlite(file).scheduleMaintenance(false).build()) {
-            Files.delete(file);
-            long started = System.nanoTime();
-
-            assertThatThrownBy(() -> {
-                // The check runs at most once a second: keep asking until it does, never longer than that.
-                while (System.nanoTime() - started < 3_000_000_000L) {
-                    storage.entries(new CacheKey("GET https://example.com/a"));
-                }
-            }).isInstanceOf(StorageException.class).hasMessageContaining(file.toString()).hasMessageContaining("deleted");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-        }
     }
 
     @Test
