@@ -9,7 +9,7 @@ import javax.sql.DataSource;
  * Where {@link Transactions} borrows its connections. Either a DataSource the storage was given
  * ({@link Given}): its database is the application's, and its failures are only reported; or the
  * SQLite file the storage opened on a path ({@link SqliteFile}): hishel owns it, and starts again on
- * a new file when it is deleted or replaced. Thread-safe.
+ * a new file when it is deleted, replaced or corrupt. Thread-safe.
  */
 sealed interface Connections permits Connections.Given, SqliteFile {
 

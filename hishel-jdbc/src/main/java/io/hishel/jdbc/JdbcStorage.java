@@ -89,9 +89,11 @@ public final class JdbcStorage implements Storage {
      * A storage in a SQLite file. The parent folders are created; a file or folder that cannot be
      * written is reported when {@link Builder#build()} runs, naming the path.
      *
-     * <p>The file is hishel's: one that is deleted or replaced while the storage is open is opened
-     * again at the path, or created, and migrated; the cache goes on, empty, with one warning that
-     * names the path.
+     * <p>The file is hishel's: one that is corrupt when the storage is built, or that a statement
+     * finds corrupt later, is moved aside as {@code <name>.corrupt-<UTC time>} with its {@code -wal}
+     * and {@code -shm}, and a new file takes its place; one that is deleted or replaced while the
+     * storage is open is opened again at the path, or created. Either way the schema is migrated
+     * again and the cache goes on, empty, with one warning that names the paths.
      *
      * @param file the database file, for example {@link #defaultSqlitePath()}
      * @return a builder
@@ -103,8 +105,8 @@ public final class JdbcStorage implements Storage {
     /**
      * A storage in the database of a {@link DataSource} — PostgreSQL, usually, to share one cache
      * between application instances, or SQLite. The storage does not close a DataSource it was
-     * given, and never deletes or re-creates its database: when the database fails, the storage's
-     * operations fail.
+     * given, and never moves, deletes or re-creates its database: when the database fails, the
+     * storage's operations fail.
      *
      * @param dataSource the database
      * @return a builder
@@ -367,11 +369,13 @@ public final class JdbcStorage implements Storage {
         }
 
         /**
-         * Builds the storage: opens the pool (SQLite), checks the database, and migrates.
+         * Builds the storage: opens the pool (SQLite: after {@code PRAGMA quick_check}, moving a
+         * corrupt file aside), checks the database, and migrates.
          *
          * @return the storage
-         * @throws StorageException if the database cannot be reached, created or migrated; the
-         *                          message names the file or the database
+         * @throws StorageException if the database cannot be reached, created or migrated, or a
+         *                          corrupt SQLite file cannot be moved aside; the message names the
+         *                          file or the database
          */
         public JdbcStorage build() {
             if (dataSource == null) {

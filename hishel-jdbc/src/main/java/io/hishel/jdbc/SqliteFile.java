@@ -2,20 +2,29 @@ package io.hishel.jdbc;
 
 import io.hishel.storage.StorageException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
  * The SQLite file the storage owns at its path, whatever happens to it. The file is opened ready
- * for use — migrated — at start-up, and again whenever it is lost under the storage: deleted or
- * replaced ({@link SqlitePool#isStillItsFile}, within a second). Then the old pool is closed, and a
- * new pool opened on the path and migrated, with one warning that names the path: the cache goes
- * on, empty, without a restart.
+ * for use — checked by {@link Corruption#check}, moved aside if corrupt, migrated — at start-up, and
+ * again whenever it is lost under the storage: deleted or replaced ({@link SqlitePool#isStillItsFile},
+ * within a second), or reported corrupt by a statement ({@link Corruption#isReportedBy}). Then the
+ * old pool is closed, a corrupt file moved aside with its {@code -wal} and {@code -shm} as
+ * {@code <name>.corrupt-<UTC time>}, and a new pool opened on the path and migrated, with one
+ * warning that names the paths: the cache goes on, empty, without a restart.
  *
  * <p>One call opens the file again; the calls meanwhile, and those still at work on the old pool,
  * fail with a {@link StorageException}, which the filter serves without the cache. An attempt waits
@@ -25,6 +34,10 @@ import javax.sql.DataSource;
 final class SqliteFile implements Connections {
 
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
+
+    /** Sorts by time, and has no character a file system refuses. */
+    private static final DateTimeFormatter ASIDE_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Path file;
     private final int size;
@@ -52,12 +65,12 @@ final class SqliteFile implements Connections {
     }
 
     /**
-     * Opens the file at a path ready for use.
+     * Opens the file at a path ready for use, moving it aside first if it is corrupt.
      *
      * @param size   the connections of each pool
      * @param schema what makes the database of a new pool ready: the migration, or nothing where the
      *               schema is managed elsewhere
-     * @throws StorageException if the file cannot be opened or migrated; the message
+     * @throws StorageException if the file cannot be opened, moved aside or migrated; the message
      *                          names it
      */
     static SqliteFile open(Path file, int size, Duration connectionTimeout, String description,
@@ -72,6 +85,11 @@ final class SqliteFile implements Connections {
         SqlitePool current = current();
         try (Connection connection = current.connections().getConnection()) {
             return work.run(connection);
+        } catch (SQLException e) {
+            if (Corruption.isReportedBy(e)) {
+                openAgain(current, () -> moveAside(e.getMessage()));
+            }
+            throw e;
         }
     }
 
@@ -142,8 +160,17 @@ final class SqliteFile implements Connections {
         }
     }
 
-    /** Opens a pool on the file at the path, and makes its schema ready. */
+    /** Opens a pool on the file at the path, moving a corrupt file aside first, and makes its schema ready. */
     private SqlitePool openReady() {
+        Optional<String> damage = Corruption.check(file);
+        if (damage.isPresent()) {
+            try {
+                moveAside(damage.get());
+            } catch (IOException e) {
+                throw new StorageException(description + ": the database file " + file + " is corrupt ("
+                        + damage.get() + ") and cannot be moved aside: " + e.getMessage(), e);
+            }
+        }
         SqlitePool opened = SqlitePool.open(file, size, connectionTimeout);
         try {
             schema.accept(opened.connections());
@@ -152,6 +179,27 @@ final class SqliteFile implements Connections {
             opened.close();
             throw e;
         }
+    }
+
+    /**
+     * Renames the file and its {@code -wal} and {@code -shm} after the time, so that a new file can
+     * take the path while the old one stays, whole, for whoever wants to look at it.
+     */
+    private void moveAside(String damage) throws IOException {
+        Path aside = sibling(file.getFileName() + ".corrupt-" + ASIDE_TIME.format(Instant.now()));
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            try {
+                Files.move(sibling(file.getFileName() + suffix), sibling(aside.getFileName() + suffix));
+            } catch (NoSuchFileException e) {
+                // Not every file has its logs, and a deleted one has nothing to move.
+            }
+        }
+        Transactions.LOG.warn("{}: the database file {} is corrupt ({}); moved it aside to {}, a new file takes its place",
+                description, file, damage, aside);
+    }
+
+    private Path sibling(String name) {
+        return file.resolveSibling(name);
     }
 
     /** A step on the file system before the file is opened again. */

@@ -6,9 +6,9 @@
  * written once; {@code Dialect} is what differs between the two databases; {@code Transactions}
  * runs reads and write transactions, takes SQLite's writer turns and turns {@code SQLException}
  * into {@code StorageException}; {@code Connections} is where it borrows: a DataSource the storage
- * was given, or {@code SqliteFile}, the file the storage owns, opened again when it is deleted or
- * replaced, each time on a new {@code SqlitePool}, which opens a SQLite file and notices when it
- * was replaced; {@code Migration} runs the Flyway scripts.
+ * was given, or {@code SqliteFile}, the file the storage owns, opened again when it is deleted,
+ * replaced or corrupt ({@code Corruption} says when), each time on a new {@code SqlitePool}, which
+ * opens a SQLite file and notices when it was replaced; {@code Migration} runs the Flyway scripts.
  * On the hit path, {@code Lookup} finds the alive entries and {@code ChunkReader} streams a body
  * back; {@code AccessRecorder} keeps the hits until they are written and decides whether an entry
  * is alive. {@code ChunkWriter} stores a new entry; {@code SoftDelete} removes entries by URL,

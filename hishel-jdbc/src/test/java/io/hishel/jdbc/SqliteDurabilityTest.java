@@ -89,15 +89,6 @@ class SqliteDurabilityTest {
     }
 
     @Test
-    void namesTheFileThatIsNotADatabase() throws IOException {
-        Path file = folder.resolve("not-a-database.db");
-        Files.writeString(file, "this is a text file, not SQLite, and long enough to have a header ".repeat(10));
-
-        assertThatThrownBy(() -> JdbcStorage.sqlite(file).scheduleMaintenance(false).build())
-                .isInstanceOf(StorageException.class).hasMessageContaining(file.toString());
-    }
-
-    @Test
     void usesWalAndForeignKeysOnEveryConnection() throws SQLException {
         Path file = folder.resolve("pragmas.db");
         try (JdbcStorage storage = JdbcStorage.sqlite(file).scheduleMaintenance(false).build()) {

@@ -15,13 +15,19 @@ import io.hishel.storage.StoredRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,13 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * What the SQLite storage does when its file fails under it — deleted, its folder with it — when it
- * owns the file, and that it does none of it on a DataSource it was given.
+ * What the SQLite storage does when its file fails under it — deleted, overwritten, corrupt from
+ * the start — when it owns the file, and that it does none of it on a DataSource it was given.
  */
 class SqliteHealingTest {
 
     /** Long enough for the file check (once a second) and one retry; a heal takes well under it. */
     private static final long DEADLINE_NANOS = 15_000_000_000L;
+    /** More than the page cache of a connection (2 MB), so reading it goes to the file. */
+    private static final int BODY_SIZE = 4 * 1024 * 1024;
 
     @TempDir
     Path folder;
@@ -174,6 +182,95 @@ class SqliteHealingTest {
     }
 
     @Test
+    void aFileWhosePagesWereOverwrittenFailsItsReadsThenIsMovedAsideAndReplaced() throws Exception {
+        storage = JdbcStorage.sqlite(file).scheduleMaintenance(false).build();
+        byte[] original = body(BODY_SIZE, 3);
+        Entry before = put("https://example.com/before", original);
+        checkpoint(file);
+        byte[] corrupted = overwriteTheMiddlePages(file);
+
+        int failedReads = 0;
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (aside().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                fail("the corrupt file was never moved aside; " + failedReads + " reads failed");
+            }
+            try {
+                assertThat(read(before)).as("a read returns the stored body or fails, never other bytes")
+                        .isEqualTo(original);
+            } catch (StorageException | IOException e) {
+                failedReads++;
+            }
+        }
+
+        assertThat(failedReads).as("reads of the overwritten pages failed").isPositive();
+        Path aside = aside().orElseThrow();
+        assertThat(aside.getFileName().toString()).matches("cache\\.db\\.corrupt-\\d{8}T\\d{6}\\.\\d{3}Z");
+        assertThat(Files.readAllBytes(aside)).as("moved, not rewritten").isEqualTo(corrupted);
+        assertThat(warnings()).filteredOn(line -> line.contains(aside.toString())).hasSize(1);
+        Entry after = awaitStoredAndRead("https://example.com/after", body(1000, 4));
+        assertThat(storage.entries(before.key())).isEmpty();
+        assertThat(storage.entries(after.key())).containsExactly(after);
+        assertThat(SqliteDurabilityTest.countRows(file, "SELECT COUNT(*) FROM hishel_entries")).isEqualTo(1);
+    }
+
+    @Test
+    void startsOnAFileOfRandomBytesByMovingItAside() throws Exception {
+        byte[] garbage = body(64 * 1024, 5);
+        Files.write(file, garbage);
+
+        storage = JdbcStorage.sqlite(file).scheduleMaintenance(false).build();
+
+        Path aside = aside().orElseThrow(() -> new AssertionError("nothing was moved aside"));
+        assertThat(Files.readAllBytes(aside)).isEqualTo(garbage);
+        assertThat(warnings()).filteredOn(line -> line.contains(aside.toString())).hasSize(1);
+        Entry entry = put("https://example.com/a", body(1000, 6));
+        assertThat(storage.entries(entry.key())).containsExactly(entry);
+    }
+
+    @Test
+    void startsOnADatabaseWhosePagesWereOverwrittenByMovingItAside() throws Exception {
+        try (JdbcStorage first = JdbcStorage.sqlite(file).scheduleMaintenance(false).build()) {
+            storage = first;
+            put("https://example.com/before", body(BODY_SIZE, 7));
+        }
+        storage = null;
+        // The schema and its history sit in the first pages, which stay whole: only a check of every page sees the damage.
+        overwriteTheMiddlePages(file);
+
+        storage = JdbcStorage.sqlite(file).scheduleMaintenance(false).build();
+
+        assertThat(aside()).as("moved aside at start-up").isPresent();
+        assertThat(storage.statistics().entries()).isZero();
+        Entry entry = put("https://example.com/a", body(1000, 8));
+        assertThat(read(entry)).isEqualTo(body(1000, 8));
+    }
+
+    @Test
+    void aStorageOnAGivenDataSourceLeavesACorruptFileWhereItIsAndKeepsFailing() throws Exception {
+        storage = JdbcStorage.builder(dataSource(file)).scheduleMaintenance(false).build();
+        Entry before = put("https://example.com/before", body(BODY_SIZE, 9));
+        checkpoint(file);
+        byte[] corrupted = overwriteTheMiddlePages(file);
+
+        long until = System.nanoTime() + 2_500_000_000L;  // past the file check of a storage that owns its file
+        int reads = 0;
+        while (System.nanoTime() < until) {
+            try {
+                read(before);
+                fail("read an overwritten body");
+            } catch (StorageException | IOException expected) {
+                reads++;
+            }
+        }
+
+        assertThat(reads).isPositive();
+        assertThat(aside()).isEmpty();
+        assertThat(Files.readAllBytes(file)).as("left as it was").isEqualTo(corrupted);
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
     void aStorageOnAGivenDataSourceDoesNotCreateADeletedFileAgain() throws Exception {
         storage = JdbcStorage.builder(dataSource(file)).scheduleMaintenance(false).build();
         put("https://example.com/before", body(1000, 10));
@@ -257,6 +354,14 @@ class SqliteHealingTest {
         }
     }
 
+    /** The file the storage moved aside, if it did. */
+    private Optional<Path> aside() throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(path -> path.getFileName().toString().matches("cache\\.db\\.corrupt-[^-]+"))
+                    .findFirst();
+        }
+    }
+
     private List<String> warnings() {
         return log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("WARN")).toList();
     }
@@ -273,6 +378,29 @@ class SqliteHealingTest {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
         return bytes;
+    }
+
+    /** Moves what the write-ahead log holds into the file, so that what is overwritten there is what is read. */
+    private static void checkpoint(Path file) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            result.next();
+            assertThat(result.getInt(1)).as("checkpoint blocked").isZero();
+        }
+    }
+
+    /** Overwrites the middle half of the file, whole pages, with random bytes, and returns the file's bytes. */
+    private static byte[] overwriteTheMiddlePages(Path file) throws IOException {
+        long size = Files.size(file);
+        int page = 4096;
+        long from = size / 4 / page * page;
+        byte[] garbage = body((int) (size / 2 / page * page), 12);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(from);
+            raf.write(garbage);
+        }
+        return Files.readAllBytes(file);
     }
 
     private static SQLiteDataSource dataSource(Path file) {
