@@ -16,7 +16,6 @@ import io.hishel.storage.StorageStatistics;
 import io.hishel.storage.StoredBody;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -27,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -55,7 +56,6 @@ import javax.sql.DataSource;
  */
 public final class JdbcStorage implements Storage {
 
-    private final HikariDataSource ownedPool;
     private final StorageOptions options;
     private final Clock clock;
     private final String description;
@@ -69,25 +69,16 @@ public final class JdbcStorage implements Storage {
     private final long clockToleranceMillis;
     private final Maintenance maintenance;
 
-    private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool, SqlitePool sqlite) {
-        this.ownedPool = ownedPool;
+    /**
+     * @param connections a database whose schema is ready
+     */
+    private JdbcStorage(Builder builder, Connections connections, Dialect dialect, String description) {
         this.options = builder.options;
         this.clock = options.clock();
-        Dialect dialect;
-        try (Connection connection = dataSource.getConnection()) {
-            dialect = Dialect.of(connection);
-        } catch (SQLException e) {
-            throw new StorageException("hishel-jdbc cannot connect to " + describe(builder, null) + ": "
-                    + e.getMessage(), e);
-        }
-        this.description = describe(builder, dialect);
+        this.description = description;
         this.clockToleranceMillis = builder.clockTolerance != null ? builder.clockTolerance.toMillis()
                 : dialect == Dialect.POSTGRESQL ? Builder.DEFAULT_POSTGRESQL_CLOCK_TOLERANCE.toMillis() : 0;
-        this.transactions = new Transactions(dataSource, dialect, builder.connectionTimeout.toMillis(), description,
-                sqlite);
-        if (builder.migrate) {
-            Migration.run(dataSource, transactions);
-        }
+        this.transactions = new Transactions(connections, dialect, builder.connectionTimeout.toMillis(), description);
         this.accesses = new AccessRecorder(clock, transactions);
         this.cleanup = new Cleanup(options, transactions, accesses);
         this.corrupt = new CorruptEntries(description, transactions, this::remove);
@@ -102,6 +93,12 @@ public final class JdbcStorage implements Storage {
      * A storage in a SQLite file. The parent folders are created; a file or folder that cannot be
      * written is reported when {@link Builder#build()} runs, naming the path.
      *
+     * <p>The file is hishel's: one that is corrupt when the storage is built, or that a statement
+     * finds corrupt later, is moved aside as {@code <name>.corrupt-<UTC time>} with its {@code -wal}
+     * and {@code -shm}, and a new file takes its place; one that is deleted or replaced while the
+     * storage is open is opened again at the path, or created. Either way the schema is migrated
+     * again and the cache goes on, empty, with one warning that names the paths.
+     *
      * @param file the database file, for example {@link #defaultSqlitePath()}
      * @return a builder
      */
@@ -112,7 +109,8 @@ public final class JdbcStorage implements Storage {
     /**
      * A storage in the database of a {@link DataSource} — PostgreSQL, usually, to share one cache
      * between application instances, or SQLite. The storage does not close a DataSource it was
-     * given.
+     * given, and never moves, deletes or re-creates its database: when the database fails, the
+     * storage's operations fail.
      *
      * @param dataSource the database
      * @return a builder
@@ -254,9 +252,6 @@ public final class JdbcStorage implements Storage {
         }
         transactions.quietly("record hits", accesses::flush);
         transactions.close();
-        if (ownedPool != null) {
-            ownedPool.close();
-        }
     }
 
     /** What this storage stores in, for messages: the SQLite file, or the kind of database it was given. */
@@ -274,14 +269,6 @@ public final class JdbcStorage implements Storage {
     private long softDelete(String operation, SoftDelete statements, Object... parameters) {
         long now = clock.millis();
         return transactions.write(operation, connection -> statements.run(connection, now, parameters));
-    }
-
-    private static String describe(Builder builder, Dialect dialect) {
-        if (builder.sqliteFile != null) {
-            return "hishel SQLite storage " + builder.sqliteFile;
-        }
-        return "hishel " + (dialect == Dialect.POSTGRESQL ? "PostgreSQL" : dialect == Dialect.SQLITE ? "SQLite" : "JDBC")
-                + " storage";
     }
 
     /** Builds a {@link JdbcStorage}. Not thread-safe; the storage it builds is. */
@@ -325,7 +312,8 @@ public final class JdbcStorage implements Storage {
 
         /**
          * Sets whether {@link #build()} creates or upgrades hishel's tables with Flyway (default
-         * true). Turn it off where the schema is managed elsewhere.
+         * true), and a SQLite storage migrates a new file that takes the place of a lost one. Turn
+         * it off where the schema is managed elsewhere.
          *
          * @param migrate whether to migrate
          * @return this builder
@@ -415,29 +403,50 @@ public final class JdbcStorage implements Storage {
         }
 
         /**
-         * Builds the storage: opens the pool (SQLite), checks the database, and migrates.
+         * Builds the storage: opens the pool (SQLite: after {@code PRAGMA quick_check}, moving a
+         * corrupt file aside), checks the database, and migrates.
          *
          * @return the storage
-         * @throws StorageException if the database cannot be reached, created or migrated; the
-         *                          message names the file or the database
+         * @throws StorageException if the database cannot be reached, created or migrated, or a
+         *                          corrupt SQLite file cannot be moved aside; the message names the
+         *                          file or the database
          */
         public JdbcStorage build() {
-            if (dataSource != null) {
-                return build(dataSource, closeDataSource ? (HikariDataSource) dataSource : null, null);
+            if (dataSource == null) {
+                String description = "hishel SQLite storage " + sqliteFile;
+                SqliteFile file = SqliteFile.open(sqliteFile, poolSize, connectionTimeout, description,
+                        schema(Dialect.SQLITE, description));
+                return build(file, () -> new JdbcStorage(this, file, Dialect.SQLITE, description));
             }
-            SqlitePool pool = SqlitePool.open(sqliteFile, poolSize, connectionTimeout);
-            return build(pool.connections(), pool.connections(), pool);
+            Connections given = new Connections.Given(dataSource, closeDataSource);
+            return build(given, () -> {
+                Dialect dialect = dialectOf(given);
+                String description = "hishel " + (dialect == Dialect.POSTGRESQL ? "PostgreSQL" : "SQLite") + " storage";
+                schema(dialect, description).accept(dataSource);
+                return new JdbcStorage(this, given, dialect, description);
+            });
         }
 
-        private JdbcStorage build(DataSource connections, HikariDataSource owned, SqlitePool sqlite) {
+        /** What makes a database ready for the storage: the migration, unless it is turned off. */
+        private Consumer<DataSource> schema(Dialect dialect, String description) {
+            return migrate ? database -> Migration.run(database, dialect, description) : database -> { };
+        }
+
+        /** Builds a storage, and closes the connections it was to close if it never comes to be. */
+        private static JdbcStorage build(Connections connections, Supplier<JdbcStorage> storage) {
             try {
-                return new JdbcStorage(this, connections, owned, sqlite);
+                return storage.get();
             } catch (RuntimeException e) {
-                // The pool a storage was to close is closed as well when the storage never comes to be.
-                if (owned != null) {
-                    owned.close();
-                }
+                connections.close();
                 throw e;
+            }
+        }
+
+        private static Dialect dialectOf(Connections given) {
+            try {
+                return given.run(Dialect::of);
+            } catch (SQLException e) {
+                throw new StorageException("hishel JDBC storage cannot connect to its DataSource: " + e.getMessage(), e);
             }
         }
 

@@ -7,8 +7,9 @@ import org.flywaydb.core.Flyway;
 /**
  * Creates and upgrades hishel's tables with Flyway, from the scripts of the database's
  * {@link Dialect}, recording them in a history table of hishel's own, so that the application's
- * tables and its own Flyway history are never touched. Stateless; a migration runs as the only
- * writer of the storage.
+ * tables and its own Flyway history are never touched. Stateless. A migration runs before the
+ * storage's own operations reach the database — when the storage is built, and when a SQLite file
+ * the storage owns is opened again — so none of them writes meanwhile.
  */
 final class Migration {
 
@@ -18,24 +19,22 @@ final class Migration {
     }
 
     /**
+     * @param description the storage, as messages name it
      * @throws StorageException if the migration fails; the message names the storage
      */
-    static void run(DataSource dataSource, Transactions transactions) {
-        ClassLoader loader = JdbcStorage.class.getClassLoader();
-        Runnable migration = () -> Flyway.configure(loader)
-                .dataSource(dataSource)
-                .locations(transactions.dialect().migrations())
-                .table(HISTORY_TABLE)
-                // The schema may hold the application's own tables and Flyway history: hishel's history is its own.
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+    static void run(DataSource dataSource, Dialect dialect, String description) {
         try {
-            transactions.exclusively(migration);
+            Flyway.configure(JdbcStorage.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(dialect.migrations())
+                    .table(HISTORY_TABLE)
+                    // The schema may hold the application's own tables and Flyway history: hishel's history is its own.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
         } catch (RuntimeException e) {
-            throw new StorageException(transactions.description() + ": the migration of hishel's tables failed: "
-                    + e.getMessage(), e);
+            throw new StorageException(description + ": the migration of hishel's tables failed: " + e.getMessage(), e);
         }
     }
 }

@@ -2,21 +2,25 @@ package io.hishel.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.hishel.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The connections to one SQLite file, and whether the file at its path is still the one they
- * opened. Every connection is in WAL mode, with {@code synchronous=NORMAL}, foreign keys on (so
- * that deleting an entry deletes its chunks and tags) and a busy timeout. Thread-safe.
+ * opened; when it is not, {@link SqliteFile} closes the pool and opens another. Every connection
+ * is in WAL mode, with {@code synchronous=NORMAL}, foreign keys on (so that deleting an entry
+ * deletes its chunks and tags) and a busy timeout. Thread-safe.
  */
 final class SqlitePool {
 
     private static final long FILE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long DRAIN_NANOS = 1_000_000_000L;
 
     private final HikariDataSource connections;
     private final Path file;
@@ -71,6 +75,21 @@ final class SqlitePool {
 
     HikariDataSource connections() {
         return connections;
+    }
+
+    /**
+     * Closes the connections; borrowing fails from now on. Work still at it has up to
+     * {@link #DRAIN_NANOS} to give its connection back: HikariCP aborts the connections in use when
+     * it closes, and sqlite-jdbc's abort does nothing, so an aborted connection would stay open for
+     * good, and keep a deleted file's space from being freed.
+     */
+    void close() {
+        HikariPoolMXBean pool = connections.getHikariPoolMXBean();
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (pool != null && pool.getActiveConnections() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        connections.close();
     }
 
     /**

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,34 +15,31 @@ import org.slf4j.LoggerFactory;
  * {@code SQLITE_BUSY} never reaches a caller; the wait for a turn is bounded like the wait for a
  * connection, so a slow storage fails and never hangs.
  *
- * <p>Before each operation it checks that the storage is open and, for a SQLite file, that the
- * file is still the one the pool opened. Thread-safe.
+ * <p>Before each operation it checks that the storage is open; where the connections come from,
+ * and what becomes of a SQLite file that is lost, is the business of {@link Connections}.
+ * Thread-safe.
  */
 final class Transactions {
 
     /** The storage's one logger, whichever of its classes logs, so that one logging setting covers it. */
     static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
 
-    private final DataSource dataSource;
+    private final Connections connections;
     private final Dialect dialect;
     private final long writeLockTimeoutMillis;
     private final String description;
-    private final SqlitePool sqlite;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile boolean closed;
 
     /**
      * @param writeLockTimeoutMillis how long a SQLite write waits for its turn
      * @param description            the storage, as messages name it
-     * @param sqlite                 the pool whose file to watch, or null where the DataSource was given
      */
-    Transactions(DataSource dataSource, Dialect dialect, long writeLockTimeoutMillis, String description,
-                 SqlitePool sqlite) {
-        this.dataSource = dataSource;
+    Transactions(Connections connections, Dialect dialect, long writeLockTimeoutMillis, String description) {
+        this.connections = connections;
         this.dialect = dialect;
         this.writeLockTimeoutMillis = writeLockTimeoutMillis;
         this.description = description;
-        this.sqlite = sqlite;
     }
 
     /** Work on a borrowed connection. */
@@ -63,9 +59,8 @@ final class Transactions {
     /** Runs work on a connection in auto-commit mode: each statement sees the latest commits. */
     <T> T read(String operation, SqlWork<T> work) {
         checkOpen();
-        checkFile();
-        try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
+        try {
+            return connections.run(work);
         } catch (SQLException e) {
             throw failure(operation, e);
         }
@@ -74,7 +69,6 @@ final class Transactions {
     /** Runs work in one transaction, committed if it returns and rolled back if it throws. */
     <T> T write(String operation, SqlWork<T> work) {
         checkOpen();
-        checkFile();
         boolean locked = false;
         try {
             if (dialect.singleWriter()) {
@@ -84,7 +78,7 @@ final class Transactions {
                 }
                 locked = true;
             }
-            try (Connection connection = dataSource.getConnection()) {
+            return connections.run(connection -> {
                 connection.setAutoCommit(false);
                 try {
                     T result = work.run(connection);
@@ -96,7 +90,7 @@ final class Transactions {
                 } finally {
                     connection.setAutoCommit(true);
                 }
-            }
+            });
         } catch (SQLException e) {
             throw failure(operation, e);
         } catch (InterruptedException e) {
@@ -106,23 +100,6 @@ final class Transactions {
             if (locked) {
                 writeLock.unlock();
             }
-        }
-    }
-
-    /**
-     * Runs work that writes outside {@link #write}, such as a migration, as the only writer on
-     * SQLite, waiting for its turn as long as it takes.
-     */
-    void exclusively(Runnable work) {
-        if (!dialect.singleWriter()) {
-            work.run();
-            return;
-        }
-        writeLock.lock();
-        try {
-            work.run();
-        } finally {
-            writeLock.unlock();
         }
     }
 
@@ -145,19 +122,10 @@ final class Transactions {
         return closed;
     }
 
-    /** From now on every operation fails, saying the storage is closed. */
+    /** From now on every operation fails, saying the storage is closed; the connections it owns are closed. */
     void close() {
         closed = true;
-    }
-
-    /**
-     * A deleted SQLite file keeps working for open connections — on a file nobody can see, lost on
-     * restart — while a new connection would create an empty one in its place. Say so instead.
-     */
-    private void checkFile() {
-        if (sqlite != null && !sqlite.isStillItsFile()) {
-            throw new StorageException(description + ": the database file was deleted or replaced");
-        }
+        connections.close();
     }
 
     private StorageException failure(String operation, SQLException e) {

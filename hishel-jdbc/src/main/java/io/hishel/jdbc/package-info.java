@@ -4,13 +4,15 @@
  *
  * <p>Inside, one question each: {@code Sql} holds every statement, with the visible-entry condition
  * written once; {@code Dialect} is what differs between the two databases; {@code Transactions}
- * borrows connections, runs reads and write transactions, takes SQLite's writer turns and turns
- * {@code SQLException} into {@code StorageException}; {@code SqlitePool} opens a SQLite file and
- * notices when it was replaced; {@code Migration} runs the Flyway scripts. On the hit path,
- * {@code Lookup} finds the alive entries and {@code ChunkReader} streams a body back;
- * {@code AccessRecorder} keeps the hits until they are written and decides whether an entry is
- * alive. {@code ChunkWriter} stores a new entry; {@code SoftDelete} removes entries by URL, prefix
- * or tag; {@code Listing} is the operator's view; {@code Cleanup} deletes and evicts, on the
+ * runs reads and write transactions, takes SQLite's writer turns and turns {@code SQLException}
+ * into {@code StorageException}; {@code Connections} is where it borrows: a DataSource the storage
+ * was given, or {@code SqliteFile}, the file the storage owns, opened again when it is deleted,
+ * replaced or corrupt ({@code Corruption} says when), each time on a new {@code SqlitePool}, which
+ * opens a SQLite file and notices when it was replaced; {@code Migration} runs the Flyway scripts.
+ * On the hit path, {@code Lookup} finds the alive entries and {@code ChunkReader} streams a body
+ * back; {@code AccessRecorder} keeps the hits until they are written and decides whether an entry
+ * is alive. {@code ChunkWriter} stores a new entry; {@code SoftDelete} removes entries by URL,
+ * prefix or tag; {@code Listing} is the operator's view; {@code Cleanup} deletes and evicts, on the
  * schedule of {@code Maintenance}; {@code CorruptEntries} deals with rows that cannot be read.
  */
 package io.hishel.jdbc;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** An unreadable entry: left out, logged once, removed. */
 class CorruptEntriesTest {
 
-    private final Transactions transactions = new Transactions(null, Dialect.SQLITE, 1000, "test storage", null);
+    private final Transactions transactions = new Transactions(null, Dialect.SQLITE, 1000, "test storage");
     private final List<UUID> removed = new CopyOnWriteArrayList<>();
 
     @Test

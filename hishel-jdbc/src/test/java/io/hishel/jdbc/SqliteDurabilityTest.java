@@ -23,7 +23,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What only a file on disk can do to a cache: crash mid-write, hold a huge body, vanish. */
+/** What only a file on disk can do to a cache: crash mid-write, hold a huge body; {@link SqliteHealingTest} has it vanish. */
 class SqliteDurabilityTest {
 
     @TempDir
@@ -69,23 +69,6 @@ class SqliteDurabilityTest {
     }
 
     @Test
-    void aDeletedDatabaseFileFailsOperationsInsteadOfLosingThemSilently() throws IOException {
-        Path file = folder.resolve("gone.db");
-        try (JdbcStorage storage = JdbcStorage.sqlite(file).scheduleMaintenance(false).build()) {
-            Files.delete(file);
-            long started = System.nanoTime();
-
-            assertThatThrownBy(() -> {
-                // The check runs at most once a second: keep asking until it does, never longer than that.
-                while (System.nanoTime() - started < 3_000_000_000L) {
-                    storage.entries(new CacheKey("GET https://example.com/a"));
-                }
-            }).isInstanceOf(StorageException.class).hasMessageContaining(file.toString()).hasMessageContaining("deleted");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-        }
-    }
-
-    @Test
     void createsTheFoldersOfItsFile() {
         Path file = folder.resolve("a/b/c/cache.db");
 
@@ -103,15 +86,6 @@ class SqliteDurabilityTest {
 
         assertThatThrownBy(() -> JdbcStorage.sqlite(file).build()).isInstanceOf(StorageException.class)
                 .hasMessageContaining(file.toString());
-    }
-
-    @Test
-    void namesTheFileThatIsNotADatabase() throws IOException {
-        Path file = folder.resolve("not-a-database.db");
-        Files.writeString(file, "this is a text file, not SQLite, and long enough to have a header ".repeat(10));
-
-        assertThatThrownBy(() -> JdbcStorage.sqlite(file).scheduleMaintenance(false).build())
-                .isInstanceOf(StorageException.class).hasMessageContaining(file.toString());
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * hishel's tables in a SQLite file, reached the way the storage reaches them — its pool, its
+ * hishel's tables in a SQLite file, reached the way the storage reaches them — its file, its
  * transactions, its migration — without a storage around them: for testing the classes that
  * {@link JdbcStorage} is made of one at a time.
  */
@@ -16,7 +16,7 @@ final class SqliteTables implements AutoCloseable {
 
     static final String DESCRIPTION = "test storage";
 
-    final SqlitePool pool;
+    final SqliteFile file;
     final Transactions transactions;
 
     SqliteTables(Path file) {
@@ -24,9 +24,9 @@ final class SqliteTables implements AutoCloseable {
     }
 
     SqliteTables(Path file, long writeLockTimeoutMillis) {
-        pool = SqlitePool.open(file, 4, Duration.ofSeconds(5));
-        transactions = new Transactions(pool.connections(), Dialect.SQLITE, writeLockTimeoutMillis, DESCRIPTION, pool);
-        Migration.run(pool.connections(), transactions);
+        this.file = SqliteFile.open(file, 4, Duration.ofSeconds(5), DESCRIPTION,
+                database -> Migration.run(database, Dialect.SQLITE, DESCRIPTION));
+        transactions = new Transactions(this.file, Dialect.SQLITE, writeLockTimeoutMillis, DESCRIPTION);
     }
 
     /** Inserts the row of an entry, committed or not, with nothing in it worth decoding. */
@@ -93,6 +93,6 @@ final class SqliteTables implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.connections().close();
+        file.close();
     }
 }

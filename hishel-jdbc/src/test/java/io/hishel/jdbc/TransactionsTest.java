@@ -89,7 +89,8 @@ class TransactionsTest {
         PostgresServer.assumeReachable();
         try (PostgresDatabase database = new PostgresDatabase()) {
             DataSource pool = database.pool(database.newSchema(), 4);
-            Transactions transactions = new Transactions(pool, Dialect.POSTGRESQL, 300, "test storage", null);
+            Transactions transactions = new Transactions(new Connections.Given(pool, false), Dialect.POSTGRESQL, 300,
+                    "test storage");
             CountDownLatch writing = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> transactions.write("hold",
@@ -138,7 +139,7 @@ class TransactionsTest {
 
     @Test
     void quietlyLogsAFailureWithTheStorageAndTheOperationInsteadOfThrowing() {
-        Transactions transactions = new Transactions(null, Dialect.SQLITE, 1000, "quiet storage", null);
+        Transactions transactions = new Transactions(null, Dialect.SQLITE, 1000, "quiet storage");
         PrintStream originalErr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
