@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
+import org.sqlite.SQLiteConnection;
 
 /** What differs between the databases hishel stores in: its scripts, ids, and writers. Immutable. */
 enum Dialect {
@@ -21,6 +22,12 @@ enum Dialect {
         UUID readId(ResultSet rows, int index) throws SQLException {
             return UUID.fromString(rows.getString(index));
         }
+
+        /** Stops the statement running, which fails with {@code SQLITE_INTERRUPT}; the connection stays usable. */
+        @Override
+        void interrupt(Connection connection) throws SQLException {
+            connection.unwrap(SQLiteConnection.class).getDatabase().interrupt();
+        }
     },
 
     /** Many writers, many instances. */
@@ -33,6 +40,16 @@ enum Dialect {
         @Override
         UUID readId(ResultSet rows, int index) throws SQLException {
             return rows.getObject(index, UUID.class);
+        }
+
+        /**
+         * Closes the connection's socket, which fails what waits on it, and makes a pool discard the
+         * connection. A cancel request would travel over a new connection, which a stalled network
+         * stalls too.
+         */
+        @Override
+        void interrupt(Connection connection) throws SQLException {
+            connection.abort(Runnable::run);
         }
     };
 
@@ -56,6 +73,9 @@ enum Dialect {
     abstract void bindId(PreparedStatement statement, int index, UUID id) throws SQLException;
 
     abstract UUID readId(ResultSet rows, int index) throws SQLException;
+
+    /** Makes the work running on a connection in another thread fail at once; see {@link Deadlines}. */
+    abstract void interrupt(Connection connection) throws SQLException;
 
     static Dialect of(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);

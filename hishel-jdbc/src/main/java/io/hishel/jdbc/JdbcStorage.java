@@ -60,6 +60,8 @@ public final class JdbcStorage implements Storage {
     private final Clock clock;
     private final String description;
     private final Transactions transactions;
+    /** The same, held to a longer deadline, for the work no request waits for. */
+    private final Transactions maintenanceTransactions;
     private final AccessRecorder accesses;
     private final Cleanup cleanup;
     private final Lookup lookup;
@@ -78,15 +80,16 @@ public final class JdbcStorage implements Storage {
         this.description = description;
         this.clockToleranceMillis = builder.clockTolerance != null ? builder.clockTolerance.toMillis()
                 : dialect == Dialect.POSTGRESQL ? Builder.DEFAULT_POSTGRESQL_CLOCK_TOLERANCE.toMillis() : 0;
-        this.transactions = new Transactions(connections, dialect, builder.connectionTimeout.toMillis(), description);
-        this.accesses = new AccessRecorder(clock, transactions);
-        this.cleanup = new Cleanup(options, transactions, accesses);
+        this.transactions = new Transactions(connections, dialect, builder.timeout, description);
+        this.maintenanceTransactions = transactions.forMaintenance();
+        this.accesses = new AccessRecorder(clock, maintenanceTransactions);
+        this.cleanup = new Cleanup(options, maintenanceTransactions, accesses);
         this.corrupt = new CorruptEntries(description, transactions, this::remove);
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
-        this.listing = new Listing(clock, transactions, accesses, corrupt);
+        this.listing = new Listing(clock, maintenanceTransactions, accesses, corrupt);
         cleanup.measure();
         this.maintenance = builder.scheduled
-                ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, transactions) : null;
+                ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, maintenanceTransactions) : null;
     }
 
     /**
@@ -268,7 +271,7 @@ public final class JdbcStorage implements Storage {
     /** Marks the entries matching a condition removed, and returns how many of them were visible. */
     private long softDelete(String operation, SoftDelete statements, Object... parameters) {
         long now = clock.millis();
-        return transactions.write(operation, connection -> statements.run(connection, now, parameters));
+        return maintenanceTransactions.write(operation, connection -> statements.run(connection, now, parameters));
     }
 
     /** Builds a {@link JdbcStorage}. Not thread-safe; the storage it builds is. */
@@ -279,8 +282,8 @@ public final class JdbcStorage implements Storage {
         public static final boolean DEFAULT_SCHEDULE_MAINTENANCE = true;
         /** The default of {@link #poolSize}. */
         public static final int DEFAULT_SQLITE_POOL_SIZE = 4;
-        /** The default of {@link #connectionTimeout}. */
-        public static final Duration DEFAULT_SQLITE_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+        /** The default of {@link #timeout}. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
         /** The default of {@link #clockTolerance} on PostgreSQL; on SQLite, one machine's clock, it is zero. */
         public static final Duration DEFAULT_POSTGRESQL_CLOCK_TOLERANCE = Duration.ofSeconds(1);
 
@@ -291,7 +294,7 @@ public final class JdbcStorage implements Storage {
         private boolean scheduled = DEFAULT_SCHEDULE_MAINTENANCE;
         private boolean closeDataSource;
         private int poolSize = DEFAULT_SQLITE_POOL_SIZE;
-        private Duration connectionTimeout = DEFAULT_SQLITE_CONNECTION_TIMEOUT;
+        private Duration timeout = DEFAULT_TIMEOUT;
         private Duration clockTolerance;
 
         private Builder(DataSource dataSource, Path sqliteFile) {
@@ -370,19 +373,23 @@ public final class JdbcStorage implements Storage {
         }
 
         /**
-         * Sets how long an operation waits for a SQLite connection, or for its turn to write,
-         * before it fails (default 5 s).
+         * Sets how long one operation a request makes may take, from its start to its end: waiting
+         * for a connection of the storage's own SQLite pool, for its turn to write on SQLite, and for
+         * the database to answer (default 500 ms). An operation still running then is interrupted
+         * and fails: the SQLite statement is interrupted, the PostgreSQL connection closed; the
+         * filter answers from the application instead. Each read of a chunk of a body, and each
+         * write, is one operation. Clean-up, recording hits, listing and purges, which no request
+         * waits for, are held to one minute instead.
          *
-         * @param timeout at least 250 ms
+         * <p>A DataSource the storage is given keeps its own bound on the wait for a connection
+         * (HikariCP's {@code connectionTimeout}): set it no longer than this.
+         *
+         * @param timeout positive; on SQLite the wait for a connection is at least 250 ms, HikariCP's least
          * @return this builder
-         * @throws IllegalArgumentException if shorter
-         * @throws IllegalStateException    for a storage built on a given DataSource
+         * @throws IllegalArgumentException if not positive
          */
-        public Builder connectionTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "connectionTimeout");
-            Require.between(timeout.toMillis(), 250, Long.MAX_VALUE, "connectionTimeout", "ms");
-            requireSqlite("connectionTimeout");
-            this.connectionTimeout = timeout;
+        public Builder timeout(Duration timeout) {
+            this.timeout = Require.positive(timeout, "timeout");
             return this;
         }
 
@@ -414,7 +421,7 @@ public final class JdbcStorage implements Storage {
         public JdbcStorage build() {
             if (dataSource == null) {
                 String description = "hishel SQLite storage " + sqliteFile;
-                SqliteFile file = SqliteFile.open(sqliteFile, poolSize, connectionTimeout, description,
+                SqliteFile file = SqliteFile.open(sqliteFile, poolSize, timeout, description,
                         schema(Dialect.SQLITE, description));
                 return build(file, () -> new JdbcStorage(this, file, Dialect.SQLITE, description));
             }

@@ -41,7 +41,7 @@ final class SqliteFile implements Connections {
 
     private final Path file;
     private final int size;
-    private final Duration connectionTimeout;
+    private final Duration timeout;
     private final String description;
     private final Consumer<DataSource> schema;
     private final ReentrantLock openingAgain = new ReentrantLock();
@@ -54,11 +54,11 @@ final class SqliteFile implements Connections {
     /** Guarded by {@link #openingAgain}. */
     private boolean closed;
 
-    private SqliteFile(Path file, int size, Duration connectionTimeout, String description,
+    private SqliteFile(Path file, int size, Duration timeout, String description,
                        Consumer<DataSource> schema) {
         this.file = file;
         this.size = size;
-        this.connectionTimeout = connectionTimeout;
+        this.timeout = timeout;
         this.description = description;
         this.schema = schema;
         this.nextAttemptAt = System.nanoTime();
@@ -73,9 +73,9 @@ final class SqliteFile implements Connections {
      * @throws StorageException if the file cannot be opened, moved aside or migrated; the message
      *                          names it
      */
-    static SqliteFile open(Path file, int size, Duration connectionTimeout, String description,
+    static SqliteFile open(Path file, int size, Duration timeout, String description,
                            Consumer<DataSource> schema) {
-        SqliteFile sqlite = new SqliteFile(file, size, connectionTimeout, description, schema);
+        SqliteFile sqlite = new SqliteFile(file, size, timeout, description, schema);
         sqlite.pool = sqlite.openReady();
         return sqlite;
     }
@@ -171,7 +171,7 @@ final class SqliteFile implements Connections {
                         + damage.get() + ") and cannot be moved aside: " + e.getMessage(), e);
             }
         }
-        SqlitePool opened = SqlitePool.open(file, size, connectionTimeout);
+        SqlitePool opened = SqlitePool.open(file, size, timeout);
         try {
             schema.accept(opened.connections());
             return opened;

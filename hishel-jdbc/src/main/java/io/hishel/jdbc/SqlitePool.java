@@ -40,7 +40,7 @@ final class SqlitePool {
      * @throws StorageException if the folder cannot be created, the file or folder is not writable,
      *                          or the file cannot be opened; the message names the file
      */
-    static SqlitePool open(Path file, int size, Duration connectionTimeout) {
+    static SqlitePool open(Path file, int size, Duration timeout) {
         Path parent = file.getParent();
         try {
             if (parent != null) {
@@ -59,11 +59,12 @@ final class SqlitePool {
         config.setJdbcUrl("jdbc:sqlite:" + file);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(connectionTimeout.toMillis());
+        // HikariCP waits at least 250 ms; the operation's own deadline still holds.
+        config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("synchronous", "NORMAL");
         config.addDataSourceProperty("foreign_keys", "true");
-        config.addDataSourceProperty("busy_timeout", "5000");
+        config.addDataSourceProperty("busy_timeout", String.valueOf(timeout.toMillis()));
         HikariDataSource connections;
         try {
             connections = new HikariDataSource(config);

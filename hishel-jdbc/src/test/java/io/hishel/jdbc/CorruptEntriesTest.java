@@ -1,12 +1,12 @@
 package io.hishel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.storage.EntryCodec;
 import io.hishel.storage.StorageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** An unreadable entry: left out, logged once, removed. */
 class CorruptEntriesTest {
 
-    private final Transactions transactions = new Transactions(null, Dialect.SQLITE, 1000, "test storage");
+    private final Transactions transactions = new Transactions(null, Dialect.SQLITE, Duration.ofSeconds(1), "test storage");
     private final List<UUID> removed = new CopyOnWriteArrayList<>();
 
     @Test

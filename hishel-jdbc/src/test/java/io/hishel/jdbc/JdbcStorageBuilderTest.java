@@ -32,13 +32,12 @@ class JdbcStorageBuilderTest {
     }
 
     @Test
-    void refusesAConnectionTimeoutShorterThan250Milliseconds() {
-        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).connectionTimeout(Duration.ofMillis(249)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("connectionTimeout must be at least 250 ms, but was 249");
-        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).connectionTimeout(null))
-                .isInstanceOf(NullPointerException.class).hasMessage("connectionTimeout");
-        assertThat(JdbcStorage.sqlite(FILE).connectionTimeout(Duration.ofMillis(250))).isNotNull();
+    void refusesATimeoutThatIsNotPositive() {
+        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).timeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, but was PT0S");
+        assertThatThrownBy(() -> JdbcStorage.sqlite(FILE).timeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("timeout");
+        assertThat(JdbcStorage.builder(new SQLiteDataSource()).timeout(Duration.ofMillis(1))).isNotNull();
     }
 
     @Test
@@ -47,8 +46,6 @@ class JdbcStorageBuilderTest {
 
         assertThatThrownBy(() -> given.poolSize(2)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("poolSize configures the SQLite pool; a given DataSource is configured where it is created");
-        assertThatThrownBy(() -> given.connectionTimeout(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("connectionTimeout configures the SQLite pool");
     }
 
     @Test
@@ -65,7 +62,7 @@ class JdbcStorageBuilderTest {
     @Test
     void theDefaultsAreInTheRangesTheSettersAccept() {
         assertThat(JdbcStorage.sqlite(FILE).poolSize(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE)
-                .connectionTimeout(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT)).isNotNull();
+                .timeout(JdbcStorage.Builder.DEFAULT_TIMEOUT)).isNotNull();
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.hishel.jdbc;
 
-import io.hishel.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import static org.awaitility.Awaitility.await;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.ChildJvm;
 import io.hishel.PostgresServer;
+import io.hishel.TcpProxy;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
 import io.hishel.storage.CacheKey;
@@ -15,6 +17,7 @@ import io.hishel.storage.StorageException;
 import io.hishel.storage.StorageOptions;
 import io.hishel.storage.StoredRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -33,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +181,60 @@ class PostgresStorageBehaviourTest {
         assertThatThrownBy(() -> storage.create(entry("https://example.com/b", ""), EntryOptions.defaults()))
                 .isInstanceOf(StorageException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    /**
+     * Issue 13: a PostgreSQL behind a network that stops answering held requests for up to a
+     * minute. Every operation a request makes now fails within the storage's timeout, whether it
+     * stalls on a connection already open (the socket waits) or on a new one (the pool waits), and
+     * the storage answers again once the network does.
+     */
+    @Test
+    void aStalledDatabaseFailsEveryOperationOfARequestWithinTheTimeout() throws Exception {
+        String schema = database.newSchema();
+        URI server = URI.create(PostgresServer.URL.substring("jdbc:".length()));
+        TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort());
+        String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath();
+        HikariDataSource pool = database.pool(url, schema, 4);
+        // The pool's own waits, which the storage cannot interrupt: a DataSource's owner sets them.
+        pool.setConnectionTimeout(250);
+        pool.setValidationTimeout(250);
+        Duration timeout = Duration.ofMillis(300);
+        JdbcStorage storage = JdbcStorage.builder(pool).timeout(timeout).scheduleMaintenance(false).build();
+        storages.add(storage);
+        byte[] body = new byte[200_000];
+        new Random(13).nextBytes(body);
+        Entry stored = put(storage, "https://example.com/stored", body);
+        InputStream reading = storage.openBody(stored.id()).orElseThrow().stream();
+        reading.readNBytes(70_000); // into the second chunk, so the next read asks the database
+        Entry fresh = entry("https://example.com/fresh", "");
+        EntryWriter writing = storage.create(fresh, EntryOptions.defaults());
+
+        proxy.stall();
+        // The bound: the timeout, one sweep of the deadlines, and room for a busy machine.
+        Duration bound = timeout.plusMillis(700);
+        List<ThrowingCallable> operations = List.of(
+                () -> storage.entries(stored.key()),
+                () -> storage.openBody(stored.id()),
+                () -> reading.readNBytes(200_000),
+                () -> {
+                    writing.write(body);
+                    writing.commit();
+                },
+                () -> storage.create(entry("https://example.com/new", ""), EntryOptions.defaults()),
+                () -> storage.update(stored),
+                () -> storage.invalidate(URI.create("https://example.com/stored")),
+                () -> storage.remove(stored.id()));
+        for (ThrowingCallable operation : operations) {
+            long started = System.nanoTime();
+            assertThatThrownBy(operation).isInstanceOfAny(StorageException.class, IOException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(bound);
+        }
+
+        proxy.resume();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(storage.entries(stored.key())).extracting(Entry::id).containsExactly(stored.id()));
+        proxy.close();
     }
 
     @Test

@@ -26,7 +26,7 @@ final class SqliteTables implements AutoCloseable {
     SqliteTables(Path file, long writeLockTimeoutMillis) {
         this.file = SqliteFile.open(file, 4, Duration.ofSeconds(5), DESCRIPTION,
                 database -> Migration.run(database, Dialect.SQLITE, DESCRIPTION));
-        transactions = new Transactions(this.file, Dialect.SQLITE, writeLockTimeoutMillis, DESCRIPTION);
+        transactions = new Transactions(this.file, Dialect.SQLITE, Duration.ofMillis(writeLockTimeoutMillis), DESCRIPTION);
     }
 
     /** Inserts the row of an entry, committed or not, with nothing in it worth decoding. */

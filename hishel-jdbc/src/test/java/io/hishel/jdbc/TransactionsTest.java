@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +80,9 @@ class TransactionsTest {
             assertThat(read).isEqualTo("read");
 
             release.countDown();
-            first.get(10, TimeUnit.SECONDS);
+            // The write that held the turn is past its own deadline by now, so whether its commit
+            // was interrupted is a race: only that it ends matters here.
+            first.handle((result, failure) -> null).get(10, TimeUnit.SECONDS);
             String written = tables.transactions.write("write after", connection -> "written");
             assertThat(written).isEqualTo("written");
         }
@@ -89,7 +93,7 @@ class TransactionsTest {
         PostgresServer.assumeReachable();
         try (PostgresDatabase database = new PostgresDatabase()) {
             DataSource pool = database.pool(database.newSchema(), 4);
-            Transactions transactions = new Transactions(new Connections.Given(pool, false), Dialect.POSTGRESQL, 300,
+            Transactions transactions = new Transactions(new Connections.Given(pool, false), Dialect.POSTGRESQL, Duration.ofSeconds(10),
                     "test storage");
             CountDownLatch writing = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -106,6 +110,46 @@ class TransactionsTest {
 
             release.countDown();
             first.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Issue 13: a statement that does not answer is interrupted at its deadline, and the connection serves the next. */
+    @Test
+    void aSqliteStatementStillRunningAtTheDeadlineIsInterrupted() {
+        try (SqliteTables tables = new SqliteTables(folder.resolve("slow.db"), 300)) {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> tables.transactions.read("count for ever", connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    return statement.executeQuery(ENDLESS_COUNT).next();
+                }
+            })).isInstanceOf(StorageException.class).hasCauseInstanceOf(SQLTimeoutException.class)
+                    .hasMessage(SqliteTables.DESCRIPTION + ": could not count for ever: the database did not answer"
+                            + " within 300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(tables.number("SELECT COUNT(*) FROM hishel_entries")).isZero();
+        }
+    }
+
+    @Test
+    void aPostgresqlStatementStillRunningAtTheDeadlineIsAbortedWithItsConnection() {
+        PostgresServer.assumeReachable();
+        try (PostgresDatabase database = new PostgresDatabase()) {
+            DataSource pool = database.pool(database.newSchema(), 1);
+            Transactions transactions = new Transactions(new Connections.Given(pool, false), Dialect.POSTGRESQL,
+                    Duration.ofMillis(300), "test storage");
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> transactions.write("sleep", connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    return statement.execute("SELECT pg_sleep(30)");
+                }
+            })).isInstanceOf(StorageException.class).hasCauseInstanceOf(SQLTimeoutException.class)
+                    .hasMessage("test storage: could not sleep: the database did not answer within 300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            // The pool's one connection was discarded, and a new one answers.
+            String read = transactions.read("read after", connection -> "read");
+            assertThat(read).isEqualTo("read");
         }
     }
 
@@ -139,7 +183,7 @@ class TransactionsTest {
 
     @Test
     void quietlyLogsAFailureWithTheStorageAndTheOperationInsteadOfThrowing() {
-        Transactions transactions = new Transactions(null, Dialect.SQLITE, 1000, "quiet storage");
+        Transactions transactions = new Transactions(null, Dialect.SQLITE, Duration.ofSeconds(1), "quiet storage");
         PrintStream originalErr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -162,6 +206,10 @@ class TransactionsTest {
             insert.executeUpdate();
         }
     }
+
+    /** A query SQLite runs until it is stopped. */
+    private static final String ENDLESS_COUNT = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+            + " SELECT MAX(i) FROM n";
 
     private static void await(CountDownLatch latch) {
         try {

@@ -94,13 +94,26 @@ final class Exchange {
             if (hit.revalidateInBackground()) {
                 serveStaleAndRefresh(hit);
             } else if (!writer.serve(hit, hit.response())) {
-                miss(noStoredResponse(), null);
+                missOrBypass();
             }
         } else if (next instanceof GatewayTimeout timeout) {
             outcome.detail(timeout.reason().token());
             writer.sendHead(timeout.response());
         } else if (next instanceof NeedRevalidation || next instanceof CacheMiss) {
             forward(next, mayCollapse);
+        }
+    }
+
+    /**
+     * The stored body chosen could not be served: if its entry was gone, the application's answer
+     * takes its place in storage; if the storage failed, the request leaves it alone, as after a
+     * failed lookup.
+     */
+    private void missOrBypass() throws IOException, ServletException {
+        if (writer.storageFailed()) {
+            passThrough("bypass", "storage-unavailable");
+        } else {
+            miss(noStoredResponse(), null);
         }
     }
 
@@ -183,7 +196,7 @@ final class Exchange {
                 if (refresh != null) {
                     refresh.close();
                 }
-                miss(noStoredResponse(), null);
+                missOrBypass();
                 return;
             }
             if (refresh != null) {

@@ -144,7 +144,7 @@ public final class HishelCacheFilter implements Filter {
         /** The default cool-down of {@link #storageFailures}. */
         public static final Duration DEFAULT_STORAGE_COOL_DOWN = Duration.ofSeconds(30);
         /** The default of {@link #slowStorageCall}. */
-        public static final Duration DEFAULT_SLOW_STORAGE_CALL = Duration.ofSeconds(2);
+        public static final Duration DEFAULT_SLOW_STORAGE_CALL = Duration.ofMillis(250);
 
         final Storage storage;
         CachePolicy policy = new SpecificationPolicy();
@@ -387,9 +387,12 @@ public final class HishelCacheFilter implements Filter {
         }
 
         /**
-         * A storage call slower than this counts as a failure, though its answer is used.
+         * A storage call slower than this counts as a failure, though its answer is used: a storage
+         * that answers slowly is left alone after {@link #storageFailures} of them in a row, as one
+         * that fails is. Half the JDBC storage's own deadline by default, which interrupts a call
+         * that takes longer (see {@code JdbcStorage.Builder#timeout}).
          *
-         * @param duration positive; default 2 seconds
+         * @param duration positive; default 250 ms
          * @return this builder
          */
         public Builder slowStorageCall(Duration duration) {

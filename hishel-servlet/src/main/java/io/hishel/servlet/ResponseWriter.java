@@ -30,6 +30,7 @@ final class ResponseWriter {
     private final HttpServletResponse response;
     private final OutcomeRecorder outcome;
     private Collection<String> containerCookies;
+    private boolean storageFailed;
 
     ResponseWriter(CacheContext context, HttpServletResponse response, OutcomeRecorder outcome) {
         this.context = context;
@@ -74,8 +75,13 @@ final class ResponseWriter {
             recordHit(entry);
             return true;
         }
-        Optional<StoredBody> opened = storage.call(StorageOperation.OPEN_BODY,
-                () -> storage.storage().openBody(entry.id())).flatMap(body -> body);
+        Optional<Optional<StoredBody>> answered = storage.call(StorageOperation.OPEN_BODY,
+                () -> storage.storage().openBody(entry.id()));
+        if (answered.isEmpty()) {
+            storageFailed = true;
+            return false;
+        }
+        Optional<StoredBody> opened = answered.get();
         if (opened.isEmpty()) {
             return false;
         }
@@ -86,6 +92,7 @@ final class ResponseWriter {
                 first = in.readNBytes(buffer, 0, buffer.length);
             } catch (IOException | UncheckedIOException e) {
                 storage.failed(StorageOperation.READ_BODY, e);
+                storageFailed = true;
                 return false;
             }
             describe.run();
@@ -99,6 +106,15 @@ final class ResponseWriter {
         }
         recordHit(entry);
         return true;
+    }
+
+    /**
+     * Whether a stored body could not be served because the storage failed, rather than because
+     * its entry was gone: the request then asks the storage nothing more, so that one request
+     * waits for a failing storage once at most.
+     */
+    boolean storageFailed() {
+        return storageFailed;
     }
 
     /** Inline: storages make this cheap (a memory touch, a batched database update), cheaper than a hand-off. */

@@ -23,6 +23,8 @@ final class BreakableStorage implements Storage {
     volatile boolean broken;
     /** Writes fail but reads work: a full disk. */
     volatile boolean writesBroken;
+    /** Lookups work, but bodies cannot be opened: a database that stops between the two. */
+    volatile boolean opensBroken;
     /** Bodies are gone (evicted between the lookup and the read). */
     volatile boolean bodiesGone;
     /** Bodies break after this many bytes have been read (a corrupt chunk, a database that stops); -1 for never. */
@@ -89,6 +91,9 @@ final class BreakableStorage implements Storage {
     @Override
     public Optional<StoredBody> openBody(UUID id) {
         check();
+        if (opensBroken) {
+            throw new StorageException("connection reset (broken by the test)");
+        }
         if (bodiesGone) {
             return Optional.empty();
         }

@@ -167,26 +167,33 @@ public class HishelAutoConfiguration {
             }
             return switch (type) {
                 case MEMORY -> new MemoryStorage(options);
-                case SQLITE -> sqlite(settings.getSqlite(), options);
-                case JDBC -> jdbc(settings.getJdbc(), options, beans);
+                case SQLITE -> sqlite(settings.getSqlite(), options, timeout(settings));
+                case JDBC -> jdbc(settings.getJdbc(), options, timeout(settings), beans);
             };
         }
 
-        private static Storage sqlite(HishelProperties.Sqlite sqlite, StorageOptions options) {
+        private static Duration timeout(HishelProperties.Storage settings) {
+            Duration timeout = settings.getTimeout();
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new InvalidHishelPropertyException("hishel.storage.timeout", timeout,
+                        "a positive duration, such as 500ms", null);
+            }
+            return timeout;
+        }
+
+        private static Storage sqlite(HishelProperties.Sqlite sqlite, StorageOptions options, Duration timeout) {
             if (sqlite.getPath() == null || sqlite.getPath().isBlank()) {
                 throw new InvalidHishelPropertyException("hishel.storage.sqlite.path", sqlite.getPath(),
                         "the path of a SQLite file, such as .cache/hishel/hishel_cache.db", null);
             }
-            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(options);
+            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(options).timeout(timeout);
             set("hishel.storage.sqlite.pool-size", sqlite.getPoolSize(), "a number from 1 to 64",
                     () -> builder.poolSize(sqlite.getPoolSize()));
-            set("hishel.storage.sqlite.connection-timeout", sqlite.getConnectionTimeout(),
-                    "a duration of at least 250ms, such as 5s",
-                    () -> builder.connectionTimeout(sqlite.getConnectionTimeout()));
             return builder.build();
         }
 
-        private static Storage jdbc(HishelProperties.Jdbc jdbc, StorageOptions options, BeanFactory beans) {
+        private static Storage jdbc(HishelProperties.Jdbc jdbc, StorageOptions options, Duration timeout,
+                                    BeanFactory beans) {
             boolean hasUrl = jdbc.getUrl() != null && !jdbc.getUrl().isBlank();
             boolean hasBean = jdbc.getDataSource() != null && !jdbc.getDataSource().isBlank();
             if (hasUrl == hasBean) {
@@ -203,7 +210,8 @@ public class HishelAutoConfiguration {
                     throw new InvalidHishelPropertyException("hishel.storage.jdbc.data-source", jdbc.getDataSource(),
                             "the name of a DataSource bean of this application", e);
                 }
-                return JdbcStorage.builder(dataSource).options(options).migrate(jdbc.isMigrate()).build();
+                return JdbcStorage.builder(dataSource).options(options).timeout(timeout).migrate(jdbc.isMigrate())
+                        .build();
             }
             if (jdbc.getPoolSize() < 1) {
                 throw new InvalidHishelPropertyException("hishel.storage.jdbc.pool-size", jdbc.getPoolSize(),
@@ -215,7 +223,11 @@ public class HishelAutoConfiguration {
             config.setUsername(jdbc.getUsername());
             config.setPassword(jdbc.getPassword());
             config.setMaximumPoolSize(jdbc.getPoolSize());
-            config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+            // The waits of the pool itself, which the storage's deadline cannot interrupt: no longer than
+            // it, within what HikariCP allows.
+            long poolWait = Math.max(250, timeout.toMillis());
+            config.setConnectionTimeout(poolWait);
+            config.setValidationTimeout(poolWait);
             HikariDataSource pool;
             try {
                 pool = new HikariDataSource(config);
@@ -224,7 +236,8 @@ public class HishelAutoConfiguration {
                         + e.getMessage(), e);
             }
             try {
-                return JdbcStorage.builder(pool).options(options).migrate(jdbc.isMigrate()).closeDataSource(true).build();
+                return JdbcStorage.builder(pool).options(options).timeout(timeout).migrate(jdbc.isMigrate())
+                        .closeDataSource(true).build();
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;

@@ -208,6 +208,13 @@ public class HishelProperties {
         /** How often expired, removed and abandoned entries are deleted. */
         private Duration cleanupInterval = Duration.ofMinutes(5);
 
+        /**
+         * SQLite and JDBC: the longest one storage call a request makes may take, waiting for a
+         * connection, for a turn to write and for the database; then it is interrupted, and the
+         * application answers without the cache.
+         */
+        private Duration timeout = Duration.ofMillis(500);
+
         /** The SQLite storage. */
         private final Sqlite sqlite = new Sqlite();
 
@@ -254,6 +261,14 @@ public class HishelProperties {
             this.maxEntries = maxEntries;
         }
 
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
         public Duration getCleanupInterval() {
             return cleanupInterval;
         }
@@ -290,9 +305,6 @@ public class HishelProperties {
         /** The connections of hishel's own pool: readers share them, writers take turns. */
         private int poolSize = 4;
 
-        /** How long an operation waits for a connection or its turn to write before the filter gives up on the cache. */
-        private Duration connectionTimeout = Duration.ofSeconds(5);
-
         public String getPath() {
             return path;
         }
@@ -307,14 +319,6 @@ public class HishelProperties {
 
         public void setPoolSize(int poolSize) {
             this.poolSize = poolSize;
-        }
-
-        public Duration getConnectionTimeout() {
-            return connectionTimeout;
-        }
-
-        public void setConnectionTimeout(Duration connectionTimeout) {
-            this.connectionTimeout = connectionTimeout;
         }
     }
 
@@ -580,7 +584,7 @@ public class HishelProperties {
         private Duration coolDown = Duration.ofSeconds(30);
 
         /** A storage call slower than this counts as a failure. */
-        private Duration slowCall = Duration.ofSeconds(2);
+        private Duration slowCall = Duration.ofMillis(250);
 
         public int getThreshold() {
             return threshold;

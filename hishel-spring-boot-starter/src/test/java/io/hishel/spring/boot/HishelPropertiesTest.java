@@ -55,7 +55,7 @@ class HishelPropertiesTest {
 
         assertThat(Path.of(sqlite.getPath())).isEqualTo(JdbcStorage.defaultSqlitePath());
         assertThat(sqlite.getPoolSize()).isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_POOL_SIZE);
-        assertThat(sqlite.getConnectionTimeout()).isEqualTo(JdbcStorage.Builder.DEFAULT_SQLITE_CONNECTION_TIMEOUT);
+        assertThat(properties.getStorage().getTimeout()).isEqualTo(JdbcStorage.Builder.DEFAULT_TIMEOUT);
         assertThat(jdbc.isMigrate()).isEqualTo(JdbcStorage.Builder.DEFAULT_MIGRATE);
     }
 
