@@ -38,6 +38,7 @@ import java.util.UUID;
 final class ChunkWriter extends ChunkingWriter {
 
     private final UUID id;
+    private final CacheKey key;
     private final long requestTime;
     private final Long ttlMillis;
     private final long incompleteGraceMillis;
@@ -46,17 +47,20 @@ final class ChunkWriter extends ChunkingWriter {
     private final Clock clock;
     private final Transactions transactions;
     private final Cleanup cleanup;
+    private final Tier tier;
     private final Set<ChunkWriter> open;
 
     /**
      * Inserts the row of an entry, invisible until committed, and its tags, in one transaction.
      *
+     * @param tier what forgets the key once the entry is committed, in this process and in the
+     *             instances it notifies, and keeps a small body
      * @param open where the writer stays until it commits or aborts
      * @return the writer of its body
      * @throws StorageException if the storage cannot be written
      */
     static ChunkWriter start(Entry entry, EntryOptions entryOptions, StorageOptions options, long clockToleranceMillis,
-                             Transactions transactions, Cleanup cleanup, Set<ChunkWriter> open) {
+                             Transactions transactions, Cleanup cleanup, Tier tier, Set<ChunkWriter> open) {
         long now = options.clock().millis();
         byte[] data = EntryCodec.encode(entry);
         Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
@@ -90,15 +94,16 @@ final class ChunkWriter extends ChunkingWriter {
             return null;
         });
         ChunkWriter writer = new ChunkWriter(entry, ttlMillis, options, clockToleranceMillis, transactions, cleanup,
-                open);
+                tier, open);
         open.add(writer);
         return writer;
     }
 
     private ChunkWriter(Entry entry, Long ttlMillis, StorageOptions options, long clockToleranceMillis,
-                        Transactions transactions, Cleanup cleanup, Set<ChunkWriter> open) {
+                        Transactions transactions, Cleanup cleanup, Tier tier, Set<ChunkWriter> open) {
         super(options.chunkSize());
         this.id = entry.id();
+        this.key = entry.key();
         // Compared with the marks as the earliest the request may have been sent by another instance's clock.
         this.requestTime = entry.requestTime().toEpochMilli() - clockToleranceMillis;
         this.ttlMillis = ttlMillis;
@@ -107,6 +112,7 @@ final class ChunkWriter extends ChunkingWriter {
         this.clock = options.clock();
         this.transactions = transactions;
         this.cleanup = cleanup;
+        this.tier = tier;
         this.open = open;
     }
 
@@ -129,6 +135,22 @@ final class ChunkWriter extends ChunkingWriter {
         int lastCrc = last.length > 0 ? checksum.chunk(number, last) : 0;
         // Invalidation marks are kept an incomplete-entry grace: an older request cannot be checked against them.
         boolean unverifiable = requestTime < now - incompleteGraceMillis;
+        Change change = Change.of(key);
+        try {
+            commit(number, last, size, now, lastCrc, unverifiable, change);
+        } finally {
+            tier.forget(change);
+        }
+        open.remove(this);
+        if (number == 0) {
+            // A body of one chunk is whole here: keep it now, so that even the first hit does not read it.
+            tier.keepBody(id, key, last);
+        }
+        cleanup.committed(size);
+    }
+
+    private void commit(int number, byte[] last, long size, long now, int lastCrc, boolean unverifiable,
+                        Change change) {
         transactions.write("commit entry " + id, connection -> {
             if (last.length > 0) {
                 insertChunk(connection, number, last, lastCrc);
@@ -147,10 +169,9 @@ final class ChunkWriter extends ChunkingWriter {
                     throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
                 }
             }
+            tier.announce(connection, change);
             return null;
         });
-        open.remove(this);
-        cleanup.committed(size);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.storage.CacheKey;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.StorageOptions;
 import java.sql.Connection;
@@ -10,7 +11,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,16 +38,21 @@ final class Cleanup {
     private final Clock clock;
     private final Transactions transactions;
     private final AccessRecorder accesses;
+    private final Tier tier;
     private final AtomicLong approximateBytes = new AtomicLong();
     private final AtomicLong approximateEntries = new AtomicLong();
     private final AtomicLong heldBytes = new AtomicLong();
     private final AtomicLong heldEntries = new AtomicLong();
 
-    Cleanup(StorageOptions options, Transactions transactions, AccessRecorder accesses) {
+    /**
+     * @param tier what forgets the entries evicted, in this process and in the instances it notifies
+     */
+    Cleanup(StorageOptions options, Transactions transactions, AccessRecorder accesses, Tier tier) {
         this.options = options;
         this.clock = options.clock();
         this.transactions = transactions;
         this.accesses = accesses;
+        this.tier = tier;
     }
 
     /** One round, as {@link io.hishel.storage.Storage#cleanUp()} describes it. */
@@ -134,6 +142,15 @@ final class Cleanup {
         }
         long bytesOver = approximateBytes.get() - options.maxBytes();
         long entriesOver = approximateEntries.get() - maxEntries();
+        Set<CacheKey> keys = ConcurrentHashMap.newKeySet();
+        try {
+            return evictNow(bytesOver, entriesOver, keys);
+        } finally {
+            tier.forget(Change.of(keys));
+        }
+    }
+
+    private long evictNow(long bytesOver, long entriesOver, Set<CacheKey> keys) {
         long now = clock.millis();
         Dialect dialect = transactions.dialect();
         return transactions.write("evict entries", connection -> {
@@ -145,6 +162,7 @@ final class Cleanup {
                     while (result.next() && (bytes < bytesOver || victims.size() < entriesOver)) {
                         victims.add(dialect.readId(result, 1));
                         bytes += result.getLong(2);
+                        keys.add(new CacheKey(result.getString(3)));
                     }
                 }
             }
@@ -156,6 +174,7 @@ final class Cleanup {
                 }
                 remove.executeBatch();
             }
+            tier.announce(connection, Change.of(keys));
             approximateBytes.addAndGet(-bytes);
             approximateEntries.addAndGet(-victims.size());
             return (long) victims.size();

@@ -14,6 +14,8 @@ import io.hishel.storage.StorageException;
 import io.hishel.storage.StorageOptions;
 import io.hishel.storage.StorageStatistics;
 import io.hishel.storage.StoredBody;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -49,6 +51,11 @@ import javax.sql.DataSource;
  * {@code SQLITE_BUSY} never reaches a caller; on PostgreSQL any number of instances may share the
  * tables.
  *
+ * <p>A memory tier ({@link MemoryTier}, on by default) keeps what lookups found lately and the
+ * bodies of small entries, so that a hit on a hot entry does not go to the database; every write
+ * of the storage has it forget what the write changed as soon as it commits, and on PostgreSQL the
+ * tiers of the other instances hear of it through {@code LISTEN/NOTIFY}.
+ *
  * <p>Hits ({@link #recordAccess}) are recorded in memory and written in batches every second, so
  * the hit path does not write; a lookup takes them into account, so a refreshed entry never looks
  * expired. Clean-up runs on a daemon thread every {@link StorageOptions#cleanupInterval()}.
@@ -69,6 +76,10 @@ public final class JdbcStorage implements Storage {
     private final Listing listing;
     private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
     private final long clockToleranceMillis;
+    private final MemoryTier memoryTier;
+    private final Tier tier;
+    /** On PostgreSQL with the memory tier: how the other instances' tiers hear of this one's writes. */
+    private final TierNotifications notifications;
     private final Maintenance maintenance;
 
     /**
@@ -83,7 +94,16 @@ public final class JdbcStorage implements Storage {
         this.transactions = new Transactions(connections, dialect, builder.timeout, description);
         this.maintenanceTransactions = transactions.forMaintenance();
         this.accesses = new AccessRecorder(clock, maintenanceTransactions);
-        this.cleanup = new Cleanup(options, maintenanceTransactions, accesses);
+        this.memoryTier = builder.memoryTier;
+        this.tier = Tier.of(memoryTier, clock, accesses);
+        this.notifications = tier.enabled() && dialect == Dialect.POSTGRESQL
+                && connections instanceof Connections.Given given
+                ? TierNotifications.start(given.dataSource(), transactions, tier) : null;
+        this.cleanup = new Cleanup(options, maintenanceTransactions, accesses, tier);
+        if (connections instanceof SqliteFile file) {
+            // The new file is empty: nothing read from the old one may be served.
+            file.whenReplaced(() -> tier.forget(Change.everything()));
+        }
         this.corrupt = new CorruptEntries(description, transactions, this::remove);
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
         this.listing = new Listing(clock, maintenanceTransactions, accesses, corrupt);
@@ -134,7 +154,17 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<Entry> entries(CacheKey key) {
-        return lookup.entries(key);
+        if (!tier.enabled()) {
+            return lookup.entries(key);
+        }
+        Optional<List<Entry>> held = tier.entries(key, clock.millis());
+        if (held.isPresent()) {
+            return held.get();
+        }
+        long stamp = tier.stamp();
+        List<Lookup.Found> found = lookup.found(key);
+        tier.keep(key, found, stamp);
+        return found.stream().map(Lookup.Found::entry).toList();
     }
 
     @Override
@@ -142,14 +172,34 @@ public final class JdbcStorage implements Storage {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(entryOptions, "entryOptions");
         transactions.checkOpen();
-        return ChunkWriter.start(entry, entryOptions, options, clockToleranceMillis, transactions, cleanup,
+        return ChunkWriter.start(entry, entryOptions, options, clockToleranceMillis, transactions, cleanup, tier,
                 openWriters);
     }
 
     @Override
     public Optional<StoredBody> openBody(UUID id) {
-        return lookup.body(id).map(body -> new StoredBody(body.size(),
-                new ChunkReader(id, body.size(), body.checksum(), transactions, corrupt)));
+        Optional<byte[]> held = tier.body(id, clock.millis());
+        if (held.isPresent()) {
+            return Optional.of(stored(held.get()));
+        }
+        return lookup.body(id).map(body -> {
+            if (!tier.keepsBodyOf(body.size())) {
+                return new StoredBody(body.size(), reader(id, body));
+            }
+            Optional<byte[]> kept = tier.bodyOfAlive(id);
+            if (kept.isPresent()) {
+                return stored(kept.get());
+            }
+            byte[] bytes;
+            try (ChunkReader reader = reader(id, body)) {
+                bytes = reader.readAllBytes();
+            } catch (IOException e) {
+                // Read again, lazily, the reader fails the way a reader of this body always does.
+                return new StoredBody(body.size(), reader(id, body));
+            }
+            tier.keepBody(id, body.key(), bytes);
+            return stored(bytes);
+        });
     }
 
     @Override
@@ -160,29 +210,44 @@ public final class JdbcStorage implements Storage {
     @Override
     public boolean update(Entry entry) {
         byte[] data = EntryCodec.encode(entry);
-        return transactions.write("update entry " + entry.id(), connection -> {
-            try (PreparedStatement update = connection.prepareStatement(Sql.UPDATE_METADATA)) {
-                update.setBytes(1, data);
-                update.setLong(2, entry.responseTime().toEpochMilli());
-                transactions.dialect().bindId(update, 3, entry.id());
-                return update.executeUpdate() > 0;
-            }
-        }) && lookup.isAlive(entry.id());
+        Change change = Change.of(entry.key());
+        try {
+            return transactions.write("update entry " + entry.id(), connection -> {
+                try (PreparedStatement update = connection.prepareStatement(Sql.UPDATE_METADATA)) {
+                    update.setBytes(1, data);
+                    update.setLong(2, entry.responseTime().toEpochMilli());
+                    transactions.dialect().bindId(update, 3, entry.id());
+                    boolean updated = update.executeUpdate() > 0;
+                    tier.announce(connection, change);
+                    return updated;
+                }
+            }) && lookup.isAlive(entry.id());
+        } finally {
+            tier.forget(change);
+        }
     }
 
     @Override
     public boolean remove(UUID id) {
-        if (!lookup.isAlive(id)) {
+        Optional<CacheKey> key = lookup.keyOfAlive(id);
+        if (key.isEmpty()) {
             return false;
         }
         long now = clock.millis();
-        return transactions.write("remove entry " + id, connection -> {
-            try (PreparedStatement update = connection.prepareStatement(Sql.REMOVE_ENTRY)) {
-                update.setLong(1, now);
-                transactions.dialect().bindId(update, 2, id);
-                return update.executeUpdate() > 0;
-            }
-        });
+        Change change = Change.of(key.get());
+        try {
+            return transactions.write("remove entry " + id, connection -> {
+                try (PreparedStatement update = connection.prepareStatement(Sql.REMOVE_ENTRY)) {
+                    update.setLong(1, now);
+                    transactions.dialect().bindId(update, 2, id);
+                    boolean removed = update.executeUpdate() > 0;
+                    tier.announce(connection, change);
+                    return removed;
+                }
+            });
+        } finally {
+            tier.forget(change);
+        }
     }
 
     @Override
@@ -190,7 +255,7 @@ public final class JdbcStorage implements Storage {
         String normalized = CacheKey.normalizeUrl(url);
         long now = clock.millis();
         // The mark goes in with the removal, so that no later commit of an earlier response slips in between.
-        return transactions.write("invalidate " + normalized, connection -> {
+        return removing(transactions, "invalidate " + normalized, connection -> {
             try (PreparedStatement mark = connection.prepareStatement(Sql.MARK_INVALIDATED)) {
                 mark.setString(1, normalized);
                 mark.setLong(2, now);
@@ -250,11 +315,23 @@ public final class JdbcStorage implements Storage {
         if (maintenance != null) {
             maintenance.stop();
         }
+        if (notifications != null) {
+            notifications.close();
+        }
         for (ChunkWriter writer : List.copyOf(openWriters)) {
             transactions.quietly("abort an open writer", writer::abort);
         }
         transactions.quietly("record hits", accesses::flush);
         transactions.close();
+    }
+
+    /**
+     * The memory tier in front of the database, as the builder set it.
+     *
+     * @return its bounds, or {@link MemoryTier#off()}
+     */
+    public MemoryTier memoryTier() {
+        return memoryTier;
     }
 
     /** What this storage stores in, for messages: the SQLite file, or the kind of database it was given. */
@@ -268,10 +345,42 @@ public final class JdbcStorage implements Storage {
         accesses.flush();
     }
 
+    /** Whether the other instances' changes are heard now: always, where there are none to hear. */
+    boolean hearsOtherInstances() {
+        return notifications == null || notifications.listening();
+    }
+
     /** Marks the entries matching a condition removed, and returns how many of them were visible. */
     private long softDelete(String operation, SoftDelete statements, Object... parameters) {
         long now = clock.millis();
-        return maintenanceTransactions.write(operation, connection -> statements.run(connection, now, parameters));
+        return removing(maintenanceTransactions, operation, connection -> statements.run(connection, now, parameters));
+    }
+
+    /**
+     * Runs a removal, announces what it reached in its transaction, and has the tier forget it
+     * once committed — or forget everything, if it is not known whether it committed.
+     */
+    private long removing(Transactions transactions, String operation, Transactions.SqlWork<SoftDelete.Removal> work) {
+        Change reached = Change.everything();
+        try {
+            SoftDelete.Removal removal = transactions.write(operation, connection -> {
+                SoftDelete.Removal done = work.run(connection);
+                tier.announce(connection, done.change());
+                return done;
+            });
+            reached = removal.change();
+            return removal.visible();
+        } finally {
+            tier.forget(reached);
+        }
+    }
+
+    private static StoredBody stored(byte[] bytes) {
+        return new StoredBody(bytes.length, new ByteArrayInputStream(bytes));
+    }
+
+    private ChunkReader reader(UUID id, Lookup.Body body) {
+        return new ChunkReader(id, body.size(), body.checksum(), transactions, corrupt);
     }
 
     /** Builds a {@link JdbcStorage}. Not thread-safe; the storage it builds is. */
@@ -296,6 +405,7 @@ public final class JdbcStorage implements Storage {
         private int poolSize = DEFAULT_SQLITE_POOL_SIZE;
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration clockTolerance;
+        private MemoryTier memoryTier = MemoryTier.defaults();
 
         private Builder(DataSource dataSource, Path sqliteFile) {
             this.dataSource = dataSource;
@@ -406,6 +516,24 @@ public final class JdbcStorage implements Storage {
          */
         public Builder clockTolerance(Duration tolerance) {
             this.clockTolerance = Require.notNegative(tolerance, "clockTolerance");
+            return this;
+        }
+
+        /**
+         * Sets the memory tier in front of the database (default {@link MemoryTier#defaults()}: on,
+         * 32 MiB, bodies up to 64 KiB, five seconds). A lookup asks it first; every write of this
+         * storage makes it forget what the write changed as soon as the write commits. On
+         * PostgreSQL the instances sharing a schema tell each other's tiers of their writes with
+         * {@code LISTEN/NOTIFY}, within milliseconds, on one connection of the DataSource that the
+         * storage holds; a change whose notification is lost is unseen at most
+         * {@link MemoryTier#maxAge()}. A change made to the tables other than through a storage is
+         * unseen as long.
+         *
+         * @param tier the tier's bounds, or {@link MemoryTier#off()}
+         * @return this builder
+         */
+        public Builder memoryTier(MemoryTier tier) {
+            this.memoryTier = Objects.requireNonNull(tier, "memoryTier");
             return this;
         }
 

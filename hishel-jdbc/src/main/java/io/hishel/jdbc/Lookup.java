@@ -41,6 +41,16 @@ final class Lookup {
 
     /** The alive entries under a key, decoded; their bodies are not read. */
     List<Entry> entries(CacheKey key) {
+        List<Found> found = found(key);
+        List<Entry> entries = new ArrayList<>(found.size());
+        for (Found one : found) {
+            entries.add(one.entry());
+        }
+        return entries;
+    }
+
+    /** The alive entries under a key, decoded, with what decides when they expire. */
+    List<Found> found(CacheKey key) {
         long now = clock.millis();
         List<Row> rows = transactions.read("look up " + key, connection -> {
             try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_ENTRIES)) {
@@ -55,13 +65,14 @@ final class Lookup {
                 }
             }
         });
-        List<Entry> entries = new ArrayList<>(rows.size());
+        List<Found> entries = new ArrayList<>(rows.size());
         for (Row row : rows) {
             if (!accesses.alive(row.id(), row.expiresAt(), row.ttlMillis(), row.refreshTtl(), now)) {
                 continue;
             }
             try {
-                entries.add(EntryCodec.decode(row.id(), key, row.data()));
+                entries.add(new Found(EntryCodec.decode(row.id(), key, row.data()), row.expiresAt(), row.ttlMillis(),
+                        row.refreshTtl(), row.data().length));
             } catch (EntryCodec.CorruptEntryException e) {
                 corrupt.report(row.id(), e);
             }
@@ -78,27 +89,45 @@ final class Lookup {
                 try (ResultSet result = select.executeQuery()) {
                     return result.next() && accesses.alive(id, nullableLong(result, 3), nullableLong(result, 4),
                             result.getInt(5) != 0, now)
-                            ? Optional.of(new Body(result.getLong(1), result.getInt(2))) : Optional.empty();
+                            ? Optional.of(new Body(result.getLong(1), result.getInt(2), new CacheKey(result.getString(6))))
+                            : Optional.empty();
                 }
             }
         });
     }
 
     boolean isAlive(UUID id) {
+        return keyOfAlive(id).isPresent();
+    }
+
+    /** The key of an alive entry, or empty if the entry is not alive. */
+    Optional<CacheKey> keyOfAlive(UUID id) {
         long now = clock.millis();
         return transactions.read("find entry " + id, connection -> {
             try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_LIFETIME)) {
                 dialect.bindId(select, 1, id);
                 try (ResultSet result = select.executeQuery()) {
                     return result.next() && accesses.alive(id, nullableLong(result, 1), nullableLong(result, 2),
-                            result.getInt(3) != 0, now);
+                            result.getInt(3) != 0, now) ? Optional.of(new CacheKey(result.getString(4)))
+                            : Optional.empty();
                 }
             }
         });
     }
 
-    /** What a reader of a body needs to know before the first chunk: where it ends, and its checksum. */
-    record Body(long size, int checksum) {
+    /**
+     * What a reader of a body needs to know before the first chunk: where it ends, and its
+     * checksum; and the key of its entry, under which the memory tier finds it.
+     */
+    record Body(long size, int checksum, CacheKey key) {
+    }
+
+    /**
+     * An alive entry and what its expiry depends on, as {@link AccessRecorder#alive} takes it.
+     *
+     * @param dataBytes the size of its stored metadata, for the memory tier's bound
+     */
+    record Found(Entry entry, Long expiresAt, Long ttlMillis, boolean refreshTtl, int dataBytes) {
     }
 
     /** A looked-up row, before its data is decoded. */

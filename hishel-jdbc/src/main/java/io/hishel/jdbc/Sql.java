@@ -38,11 +38,11 @@ final class Sql {
             + " WHERE cache_key = ? AND " + COMMITTED_NOT_REMOVED;
 
     /** An entry without a body checksum was stored by a version before checksums: it is not served. */
-    static final String SELECT_BODY_SIZE = "SELECT size, body_crc, expires_at, ttl_millis, refresh_ttl"
-            + " FROM hishel_entries WHERE id = ? AND body_crc IS NOT NULL AND " + COMMITTED_NOT_REMOVED;
+    static final String SELECT_BODY_SIZE = "SELECT size, body_crc, expires_at, ttl_millis, refresh_ttl,"
+            + " cache_key FROM hishel_entries WHERE id = ? AND body_crc IS NOT NULL AND " + COMMITTED_NOT_REMOVED;
 
-    static final String SELECT_LIFETIME = "SELECT expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
-            + " WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
+    static final String SELECT_LIFETIME = "SELECT expires_at, ttl_millis, refresh_ttl, cache_key"
+            + " FROM hishel_entries WHERE id = ? AND " + COMMITTED_NOT_REMOVED;
 
     static final String SELECT_CHUNK = "SELECT chunk_data, chunk_crc FROM hishel_streams"
             + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?";
@@ -94,7 +94,7 @@ final class Sql {
 
     static final SoftDelete PURGE_TAG = new SoftDelete("id IN (SELECT entry_id FROM hishel_tags WHERE tag = ?)");
 
-    static final SoftDelete PURGE_ALL = new SoftDelete("1 = 1");
+    static final SoftDelete PURGE_ALL = new SoftDelete("1 = 1", true);
 
     // The operator's view.
 
@@ -124,8 +124,8 @@ final class Sql {
      * The least recently used committed entries, to be removed. An entry still being written is
      * never one: its writer would fail at commit, having cost the application's answer for nothing.
      */
-    static final String EVICTION_CANDIDATES = "SELECT id, size FROM hishel_entries WHERE " + COMMITTED_NOT_REMOVED
-            + " ORDER BY last_access LIMIT ?";
+    static final String EVICTION_CANDIDATES = "SELECT id, size, cache_key FROM hishel_entries WHERE "
+            + COMMITTED_NOT_REMOVED + " ORDER BY last_access LIMIT ?";
 
     /** Removes evicted entries: their chunks stay for readers until clean-up deletes them a read grace later. */
     static final String EVICT_ENTRY = "UPDATE hishel_entries SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";

@@ -53,6 +53,8 @@ final class SqliteFile implements Connections {
     private long nextAttemptAt;
     /** Guarded by {@link #openingAgain}. */
     private boolean closed;
+    /** What forgets what was read from the file before it was replaced: the memory tier. */
+    private volatile Runnable whenReplaced = () -> { };
 
     private SqliteFile(Path file, int size, Duration timeout, String description,
                        Consumer<DataSource> schema) {
@@ -91,6 +93,11 @@ final class SqliteFile implements Connections {
             }
             throw e;
         }
+    }
+
+    /** Sets what runs once a new pool has taken the place of one that lost its file. */
+    void whenReplaced(Runnable action) {
+        this.whenReplaced = action;
     }
 
     @Override
@@ -150,6 +157,7 @@ final class SqliteFile implements Connections {
             }
             clearPath.run();
             pool = openReady();
+            whenReplaced.run();
             unavailable = "was lost again; trying again within " + RETRY_INTERVAL.toSeconds() + " s";
         } catch (IOException | RuntimeException e) {
             unavailable = "could not be opened again (" + e.getMessage() + "); trying again within "

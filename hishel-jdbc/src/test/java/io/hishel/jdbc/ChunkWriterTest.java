@@ -50,8 +50,8 @@ class ChunkWriterTest {
     }
 
     private ChunkWriter start() {
-        Cleanup cleanup = new Cleanup(options, tables.transactions, new AccessRecorder(clock, tables.transactions));
-        return ChunkWriter.start(entry, EntryOptions.defaults(), options, 0, tables.transactions, cleanup, open);
+        Cleanup cleanup = new Cleanup(options, tables.transactions, new AccessRecorder(clock, tables.transactions), Tier.off());
+        return ChunkWriter.start(entry, EntryOptions.defaults(), options, 0, tables.transactions, cleanup, Tier.off(), open);
     }
 
     private long count(String sql) {

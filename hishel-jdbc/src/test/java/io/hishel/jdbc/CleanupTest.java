@@ -38,7 +38,7 @@ class CleanupTest {
     }
 
     private Cleanup cleanup(StorageOptions.Builder options) {
-        Cleanup cleanup = new Cleanup(options.clock(clock).build(), tables.transactions, accesses);
+        Cleanup cleanup = new Cleanup(options.clock(clock).build(), tables.transactions, accesses, Tier.off());
         cleanup.measure();
         return cleanup;
     }

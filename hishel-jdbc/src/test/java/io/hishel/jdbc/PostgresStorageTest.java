@@ -7,7 +7,7 @@ import io.hishel.storage.StorageOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The storage contract on PostgreSQL, each storage in a schema of its own. */
+/** The storage contract on PostgreSQL as built by default, with its memory tier, each storage in a schema of its own. */
 class PostgresStorageTest extends StorageContract {
 
     private final PostgresDatabase database = new PostgresDatabase();

@@ -30,7 +30,7 @@ class SoftDeleteTest {
     }
 
     private long run(SoftDelete removal, Object... parameters) {
-        return tables.transactions.write("remove", connection -> removal.run(connection, NOW, parameters));
+        return tables.transactions.write("remove", connection -> removal.run(connection, NOW, parameters)).visible();
     }
 
     private Long deletedAt(UUID id) {

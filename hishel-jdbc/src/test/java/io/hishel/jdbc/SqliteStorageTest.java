@@ -6,6 +6,7 @@ import io.hishel.storage.StorageOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The storage contract on SQLite as built by default, with its memory tier. */
 class SqliteStorageTest extends StorageContract {
 
     @TempDir

@@ -1,0 +1,226 @@
+package io.hishel.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * How the memory tiers of the instances sharing one PostgreSQL schema hear of each other's writes:
+ * every write announces its {@link Change} with {@code pg_notify} in its own transaction, so that
+ * it is delivered when, and only if, the write commits; and a daemon thread of each instance
+ * {@code LISTEN}s on the schema's channel, on one connection of the storage's DataSource that it
+ * holds, and makes its tier forget what the others changed — within milliseconds of their commit.
+ *
+ * <p>While the thread is not listening — before its first {@code LISTEN}, and from a failure of its
+ * connection until it has listened again on a new one, tried every second — the tier is
+ * {@linkplain Tier#suspend() suspended}: what was missed in between cannot be served. A
+ * notification lost without the connection failing is covered by the tier's maximum age.
+ * Thread-safe.
+ */
+final class TierNotifications implements AutoCloseable {
+
+    /** PostgreSQL refuses payloads of 8000 bytes and more. */
+    private static final int MAX_PAYLOAD_BYTES = 7900;
+    /** How long one wait for notifications lasts: at most the time {@link #close()} takes. */
+    private static final int POLL_MILLIS = 200;
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    /** PostgreSQL's longest identifier, in bytes. */
+    private static final int MAX_CHANNEL_BYTES = 63;
+
+    private final DataSource dataSource;
+    private final String channel;
+    private final Tier tier;
+    private final String description;
+    private final String sender = UUID.randomUUID().toString();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean listening;
+    /** The connection the storage's builder listened on, so that the tier is used from the start; handed to the thread. */
+    private Connection first;
+
+    private TierNotifications(DataSource dataSource, String channel, Tier tier, String description) {
+        this.dataSource = dataSource;
+        this.channel = channel;
+        this.tier = tier;
+        this.description = description;
+        this.thread = new Thread(this::run, "hishel-tier-notifications");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts listening for the changes other instances make in the schema the storage's connections
+     * use, and announcing this one's.
+     */
+    static TierNotifications start(DataSource dataSource, Transactions transactions, Tier tier) {
+        String schema = transactions.read("find the schema", connection -> {
+            try (Statement select = connection.createStatement();
+                 ResultSet result = select.executeQuery("SELECT current_schema()")) {
+                result.next();
+                return result.getString(1);
+            }
+        });
+        TierNotifications notifications = new TierNotifications(dataSource, channelOf(schema), tier,
+                transactions.description());
+        tier.notifyThrough(notifications);
+        notifications.first = notifications.firstListen();
+        notifications.thread.start();
+        return notifications;
+    }
+
+    /** The channel of a schema: one per schema, as the cache is; hashed where the name would be too long. */
+    static String channelOf(String schema) {
+        String channel = "hishel_" + schema;
+        if (channel.getBytes(StandardCharsets.UTF_8).length <= MAX_CHANNEL_BYTES) {
+            return channel;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(schema.getBytes(StandardCharsets.UTF_8));
+            return "hishel_" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform provides SHA-256", e);
+        }
+    }
+
+    /** Announces a change in the caller's transaction: the others hear of it when it commits. */
+    void send(Connection connection, Change change) throws SQLException {
+        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            for (String payload : change.payloads(sender, MAX_PAYLOAD_BYTES)) {
+                notify.setString(1, channel);
+                notify.setString(2, payload);
+                notify.execute();
+            }
+        }
+    }
+
+    /** Whether the changes of other instances are heard now. */
+    boolean listening() {
+        return listening;
+    }
+
+    /** Stops listening; the tier stays suspended. */
+    @Override
+    public void close() {
+        closed.countDown();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tier.suspend();
+    }
+
+    /** Listens on the caller's thread; if that fails, the thread tries again, and warns. */
+    private Connection firstListen() {
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            listen(connection);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            if (connection != null) {
+                release(connection);
+            }
+            return null;
+        }
+    }
+
+    private void run() {
+        boolean warned = false;
+        while (closed.getCount() > 0) {
+            Connection listened = first;
+            first = null;
+            try (Connection connection = listened != null ? listened : dataSource.getConnection()) {
+                try {
+                    if (listened == null) {
+                        listen(connection);
+                    }
+                    if (warned) {
+                        Transactions.LOG.info("{}: hears other instances' changes again; the memory tier is used again",
+                                description);
+                        warned = false;
+                    }
+                    hear(connection.unwrap(PGConnection.class));
+                } finally {
+                    listening = false;
+                    tier.suspend();
+                    release(connection);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (closed.getCount() == 0) {
+                    return;
+                }
+                if (!warned) {
+                    Transactions.LOG.warn("{}: cannot hear other instances' changes ({}); the memory tier is not used"
+                            + " until it can, tried every {} s", description, e.getMessage(), RETRY.toSeconds());
+                    warned = true;
+                }
+                pause();
+            }
+        }
+    }
+
+    private void listen(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
+        }
+        // Changes made before this point were not heard: what the tier holds from then is forgotten.
+        tier.resume();
+        listening = true;
+    }
+
+    private void hear(PGConnection connection) throws SQLException {
+        while (closed.getCount() > 0) {
+            PGNotification[] notifications = connection.getNotifications(POLL_MILLIS);
+            if (notifications == null) {
+                continue;
+            }
+            for (PGNotification notification : notifications) {
+                String payload = notification.getParameter();
+                if (!Change.senderOf(payload).equals(sender)) {
+                    tier.forget(Change.parse(payload));
+                }
+            }
+        }
+    }
+
+    /** Hands the connection back to the pool without its LISTEN, or ends it if that fails. */
+    private static void release(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("UNLISTEN *");
+        } catch (SQLException e) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException ignored) {
+                // The connection is broken already; the pool finds it so.
+            }
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closed already, or broken: nothing is left to hand back.
+        }
+    }
+
+    private void pause() {
+        try {
+            closed.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed.countDown();
+        }
+    }
+}
