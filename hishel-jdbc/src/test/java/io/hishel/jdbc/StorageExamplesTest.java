@@ -55,4 +55,20 @@ class StorageExamplesTest {
             }
         }
     }
+
+    @Test
+    void memoryTierWithOtherBounds() {
+        Path file = folder.resolve("hishel_cache.db");
+        // tag::memory-tier[]
+        try (JdbcStorage storage = JdbcStorage.sqlite(file)
+                .memoryTier(MemoryTier.builder()
+                        .maxBytes(64L * 1024 * 1024)      // metadata and bodies together
+                        .maxBodyBytes(16 * 1024)          // larger bodies are read from the database
+                        .maxAge(Duration.ofSeconds(2))    // the bound on a change the tier did not hear of
+                        .build())                         // or MemoryTier.off()
+                .build()) {
+            // end::memory-tier[]
+            assertThat(storage.entries(new CacheKey("GET https://example.com/"))).isEmpty();
+        }
+    }
 }
