@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.PostgresServer;
 import io.hishel.TcpProxy;
 import io.hishel.jdbc.JdbcStorage;
+import io.hishel.jdbc.MemoryTier;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -59,8 +60,9 @@ class StalledStorageTest extends FilterTestSupport {
         // The pool's own waits, which no storage can interrupt: whoever creates a DataSource sets them.
         config.setConnectionTimeout(250);
         config.setValidationTimeout(250);
+        // Without the memory tier, which would answer hits without meeting the stalled database at all.
         storage = JdbcStorage.builder(new HikariDataSource(config)).closeDataSource(true).timeout(TIMEOUT)
-                .scheduleMaintenance(false).build();
+                .memoryTier(MemoryTier.off()).scheduleMaintenance(false).build();
     }
 
     @AfterEach
