@@ -3,6 +3,7 @@ package io.hishel.spring.boot;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.jdbc.JdbcStorage;
+import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
@@ -167,8 +168,8 @@ public class HishelAutoConfiguration {
             }
             return switch (type) {
                 case MEMORY -> new MemoryStorage(options);
-                case SQLITE -> sqlite(settings.getSqlite(), options, timeout(settings));
-                case JDBC -> jdbc(settings.getJdbc(), options, timeout(settings), beans);
+                case SQLITE -> sqlite(settings.getSqlite(), options, timeout(settings), memoryTier(settings.getTier()));
+                case JDBC -> jdbc(settings.getJdbc(), options, timeout(settings), memoryTier(settings.getTier()), beans);
             };
         }
 
@@ -181,19 +182,40 @@ public class HishelAutoConfiguration {
             return timeout;
         }
 
-        private static Storage sqlite(HishelProperties.Sqlite sqlite, StorageOptions options, Duration timeout) {
+        private static MemoryTier memoryTier(HishelProperties.Tier tier) {
+            if (!tier.isEnabled()) {
+                return MemoryTier.off();
+            }
+            MemoryTier.Builder builder = MemoryTier.builder();
+            set("hishel.storage.tier.max-size", tier.getMaxSize(), "a size of at least 1KB, such as 32MB",
+                    () -> builder.maxBytes(tier.getMaxSize().toBytes()));
+            set("hishel.storage.tier.max-body-size", tier.getMaxBodySize(),
+                    "a size from 0 to 16MB and no larger than hishel.storage.tier.max-size, such as 64KB",
+                    () -> builder.maxBodyBytes(tier.getMaxBodySize().toBytes()));
+            set("hishel.storage.tier.max-age", tier.getMaxAge(), "a positive duration, such as 5s",
+                    () -> builder.maxAge(tier.getMaxAge()));
+            if (tier.getMaxBodySize().toBytes() > tier.getMaxSize().toBytes()) {
+                throw new InvalidHishelPropertyException("hishel.storage.tier.max-body-size", tier.getMaxBodySize(),
+                        "a size no larger than hishel.storage.tier.max-size (" + tier.getMaxSize() + ")", null);
+            }
+            return builder.build();
+        }
+
+        private static Storage sqlite(HishelProperties.Sqlite sqlite, StorageOptions options, Duration timeout,
+                                      MemoryTier tier) {
             if (sqlite.getPath() == null || sqlite.getPath().isBlank()) {
                 throw new InvalidHishelPropertyException("hishel.storage.sqlite.path", sqlite.getPath(),
                         "the path of a SQLite file, such as .cache/hishel/hishel_cache.db", null);
             }
-            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(options).timeout(timeout);
+            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(options).timeout(timeout)
+                    .memoryTier(tier);
             set("hishel.storage.sqlite.pool-size", sqlite.getPoolSize(), "a number from 1 to 64",
                     () -> builder.poolSize(sqlite.getPoolSize()));
             return builder.build();
         }
 
         private static Storage jdbc(HishelProperties.Jdbc jdbc, StorageOptions options, Duration timeout,
-                                    BeanFactory beans) {
+                                    MemoryTier tier, BeanFactory beans) {
             boolean hasUrl = jdbc.getUrl() != null && !jdbc.getUrl().isBlank();
             boolean hasBean = jdbc.getDataSource() != null && !jdbc.getDataSource().isBlank();
             if (hasUrl == hasBean) {
@@ -211,7 +233,7 @@ public class HishelAutoConfiguration {
                             "the name of a DataSource bean of this application", e);
                 }
                 return JdbcStorage.builder(dataSource).options(options).timeout(timeout).migrate(jdbc.isMigrate())
-                        .build();
+                        .memoryTier(tier).build();
             }
             if (jdbc.getPoolSize() < 1) {
                 throw new InvalidHishelPropertyException("hishel.storage.jdbc.pool-size", jdbc.getPoolSize(),
@@ -237,7 +259,7 @@ public class HishelAutoConfiguration {
             }
             try {
                 return JdbcStorage.builder(pool).options(options).timeout(timeout).migrate(jdbc.isMigrate())
-                        .closeDataSource(true).build();
+                        .memoryTier(tier).closeDataSource(true).build();
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;

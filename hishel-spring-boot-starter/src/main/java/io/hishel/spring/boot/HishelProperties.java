@@ -221,6 +221,9 @@ public class HishelProperties {
         /** The JDBC storage. */
         private final Jdbc jdbc = new Jdbc();
 
+        /** SQLite and JDBC: the memory tier in front of the database. */
+        private final Tier tier = new Tier();
+
         public StorageType getType() {
             return type;
         }
@@ -283,6 +286,65 @@ public class HishelProperties {
 
         public Jdbc getJdbc() {
             return jdbc;
+        }
+
+        public Tier getTier() {
+            return tier;
+        }
+    }
+
+    /**
+     * The memory tier of the SQLite and JDBC storages: the metadata of the entries looked up lately
+     * and the small bodies, kept in the heap so that a hit on a hot entry does not go to the
+     * database, and forgotten as soon as a write changes them.
+     */
+    public static class Tier {
+
+        /** Whether lookups ask a memory tier before the database. */
+        private boolean enabled = true;
+
+        /** The bound on what the tier holds, metadata and bodies together. */
+        private DataSize maxSize = DataSize.ofMegabytes(32);
+
+        /** The largest body the tier keeps; larger ones are read from the database. */
+        private DataSize maxBodySize = DataSize.ofKilobytes(64);
+
+        /**
+         * How long the tier keeps what it read at most: the bound on how long a change made by
+         * another instance, whose notification was lost, may go unseen.
+         */
+        private Duration maxAge = Duration.ofSeconds(5);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public DataSize getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(DataSize maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public DataSize getMaxBodySize() {
+            return maxBodySize;
+        }
+
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
         }
     }
 

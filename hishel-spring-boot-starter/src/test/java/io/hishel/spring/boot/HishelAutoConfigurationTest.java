@@ -3,6 +3,7 @@ package io.hishel.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hishel.jdbc.JdbcStorage;
+import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
@@ -243,6 +244,29 @@ class HishelAutoConfigurationTest {
         assertFailure("hishel.rules[1].methods", "HTTP method", "hishel.rules[0].pattern=/a",
                 "hishel.rules[1].pattern=/b", "hishel.rules[1].methods=G@T");
         assertFailure("hishel.storage.jdbc.url", "JDBC URL", "hishel.storage.type=jdbc");
+    }
+
+    @Test
+    void theMemoryTierOfTheSqliteStorageIsOnByDefaultAndConfiguredByItsProperties() {
+        runner().run(context -> assertThat(((JdbcStorage) context.getBean(Storage.class)).memoryTier())
+                .isEqualTo(MemoryTier.defaults()));
+        runner().withPropertyValues("hishel.storage.tier.max-size=8MB", "hishel.storage.tier.max-body-size=4KB",
+                "hishel.storage.tier.max-age=1s").run(context -> {
+                    MemoryTier tier = ((JdbcStorage) context.getBean(Storage.class)).memoryTier();
+                    assertThat(tier.maxBytes()).isEqualTo(8L * 1024 * 1024);
+                    assertThat(tier.maxBodyBytes()).isEqualTo(4096);
+                    assertThat(tier.maxAge()).isEqualTo(Duration.ofSeconds(1));
+                });
+        runner().withPropertyValues("hishel.storage.tier.enabled=false").run(context ->
+                assertThat(((JdbcStorage) context.getBean(Storage.class)).memoryTier().enabled()).isFalse());
+    }
+
+    @Test
+    void rejectsMemoryTierBoundsThatCannotHoldNamingTheProperty() {
+        assertFailure("hishel.storage.tier.max-size", "at least 1KB", "hishel.storage.tier.max-size=100B");
+        assertFailure("hishel.storage.tier.max-age", "positive duration", "hishel.storage.tier.max-age=0s");
+        assertFailure("hishel.storage.tier.max-body-size", "no larger than hishel.storage.tier.max-size",
+                "hishel.storage.tier.max-size=1MB", "hishel.storage.tier.max-body-size=2MB");
     }
 
     @Test

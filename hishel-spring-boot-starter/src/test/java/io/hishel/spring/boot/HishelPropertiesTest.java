@@ -3,7 +3,7 @@ package io.hishel.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hishel.jdbc.JdbcStorage;
-import io.hishel.jdbc.JdbcStorage;
+import io.hishel.jdbc.MemoryTier;
 import io.hishel.policy.CacheOptions;
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.storage.StorageOptions;
@@ -46,6 +46,17 @@ class HishelPropertiesTest {
         assertThat(storage.getMaxSize().toBytes()).isEqualTo(api.maxBytes());
         assertThat(storage.getMaxEntries()).isEqualTo(api.maxEntries());
         assertThat(storage.getCleanupInterval()).isEqualTo(api.cleanupInterval());
+    }
+
+    @Test
+    void memoryTierDefaultsAreMemoryTierDefaults() {
+        HishelProperties.Tier tier = properties.getStorage().getTier();
+        MemoryTier api = MemoryTier.defaults();
+
+        assertThat(tier.isEnabled()).isEqualTo(api.enabled());
+        assertThat(tier.getMaxSize().toBytes()).isEqualTo(api.maxBytes());
+        assertThat(tier.getMaxBodySize().toBytes()).isEqualTo(api.maxBodyBytes());
+        assertThat(tier.getMaxAge()).isEqualTo(api.maxAge());
     }
 
     @Test
