@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.http.Response;
 import io.hishel.jdbc.JdbcStorage;
+import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
@@ -61,7 +62,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * </ul>
  *
  * <p>The storages: {@code memory} (on the heap), {@code sqlite} (a file in a temporary folder) and
- * {@code postgresql} (a fresh schema in the database at {@code jdbc:postgresql://127.0.0.1:5432/test},
+ * {@code postgresql}, both with their memory tier as built by default, and {@code sqlite-no-tier}
+ * and {@code postgresql-no-tier} with it off — every lookup and read goes to the database
+ * ({@code postgresql}: a fresh schema in the database at {@code jdbc:postgresql://127.0.0.1:5432/test},
  * user {@code postgres}, without a password; set the system properties
  * {@code hishel.postgres.url}, {@code hishel.postgres.user} and {@code hishel.postgres.password} to
  * use another). Maintenance is not scheduled, so no clean-up runs while measuring; what
@@ -95,8 +98,8 @@ public class StorageBenchmark {
     static final String GET_PREFIX = "https://bench.hishel.io/get/";
     static final String PUT_PREFIX = "https://bench.hishel.io/put/";
 
-    /** Which storage: {@code memory}, {@code sqlite} or {@code postgresql}. */
-    @Param({"memory", "sqlite", "postgresql"})
+    /** Which storage: {@code memory}, {@code sqlite}, {@code sqlite-no-tier}, {@code postgresql} or {@code postgresql-no-tier}. */
+    @Param({"memory", "sqlite", "sqlite-no-tier", "postgresql", "postgresql-no-tier"})
     public String storage;
 
     /** The size of each body in bytes. */
@@ -246,21 +249,29 @@ public class StorageBenchmark {
         switch (kind) {
             case "memory":
                 return new MemoryStorage(options.maxBytes(MEMORY_MAX_BYTES).build());
-            case "sqlite":
+            case "sqlite", "sqlite-no-tier":
                 sqliteFolder = Files.createTempDirectory("hishel-benchmark-");
                 return JdbcStorage.sqlite(sqliteFolder.resolve("hishel_cache.db"))
                         .options(options.maxBytes(DATABASE_MAX_BYTES).build())
+                        .memoryTier(tier(kind))
                         .scheduleMaintenance(false)
                         .build();
-            case "postgresql":
-                postgresPool = postgresPool(Math.max(4, threads + 2));
+            case "postgresql", "postgresql-no-tier":
+                // One more connection, which the memory tier holds to hear other instances' writes.
+                postgresPool = postgresPool(Math.max(4, threads + 2) + 1);
                 return JdbcStorage.builder(postgresPool)
                         .options(options.maxBytes(DATABASE_MAX_BYTES).build())
+                        .memoryTier(tier(kind))
                         .scheduleMaintenance(false)
                         .build();
             default:
-                throw new IllegalArgumentException("Unknown storage \"" + kind + "\": use memory, sqlite or postgresql");
+                throw new IllegalArgumentException("Unknown storage \"" + kind + "\": use memory, sqlite,"
+                        + " sqlite-no-tier, postgresql or postgresql-no-tier");
         }
+    }
+
+    private static MemoryTier tier(String kind) {
+        return kind.endsWith("-no-tier") ? MemoryTier.off() : MemoryTier.defaults();
     }
 
     /** A pool on a fresh schema, created here and dropped by {@link #tearDown()}. */
