@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -91,14 +90,13 @@ final class Tier {
         if (cache == null || suspended || !(cache.getIfPresent(key) instanceof Listed listed)) {
             return Optional.empty();
         }
-        List<Entry> entries = new ArrayList<>(listed.found().size());
         for (Lookup.Found found : listed.found()) {
             if (!alive(found, now)) {
+                // The database may know of a hit this process has not seen, or already deleted it: it decides.
                 return Optional.empty();
             }
-            entries.add(found.entry());
         }
-        return Optional.of(entries);
+        return Optional.of(listed.entries());
     }
 
     /** Keeps what the database answered for a key, unless a write forgot anything since {@code stamp}. */
@@ -109,7 +107,8 @@ final class Tier {
         lock.readLock().lock();
         try {
             if (!suspended && generation.get() == stamp) {
-                cache.put(key, new Listed(key, List.copyOf(found)));
+                cache.put(key, new Listed(key, List.copyOf(found),
+                        found.stream().map(Lookup.Found::entry).toList()));
             }
         } finally {
             lock.readLock().unlock();
@@ -212,8 +211,8 @@ final class Tier {
         int weight();
     }
 
-    /** The alive entries of a key when it was read. */
-    private record Listed(CacheKey key, List<Lookup.Found> found) implements Held {
+    /** The alive entries of a key when it was read, and the same as the storage returns them. */
+    private record Listed(CacheKey key, List<Lookup.Found> found, List<Entry> entries) implements Held {
         @Override
         public int weight() {
             long bytes = 64 + 2L * key.value().length();

@@ -22,9 +22,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -241,6 +249,56 @@ class MemoryTierTest {
         assertThat(idsUnder(entry.key())).containsExactly(entry.id());
         clock.advance(Duration.ofMillis(1));
         assertThat(storage.entries(entry.key())).isEmpty();
+    }
+
+    /**
+     * Readers look up while a writer invalidates and stores version after version: once an
+     * invalidation has returned, no lookup that starts later may see a version it removed, though
+     * lookups that read the database before it may still be finishing.
+     */
+    @Test
+    void aLookupRacingAnInvalidationNeverKeepsWhatTheInvalidationRemoved() throws Exception {
+        open();
+        CacheKey key = entry(TierWrite.URL).key();
+        AtomicInteger removedBelow = new AtomicInteger();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        ExecutorService readers = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> reads = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                reads.add(readers.submit(() -> {
+                    while (writing.get()) {
+                        int floor = removedBelow.get();
+                        for (Entry found : storage.entries(key)) {
+                            int version = Integer.parseInt(found.response().headers().firstValue("X-Version").orElseThrow());
+                            if (version < floor) {
+                                violations.add("read " + version + " after versions below " + floor + " were removed");
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int version = 1; version <= 300; version++) {
+                storage.invalidate(URI.create(TierWrite.URL));
+                removedBelow.set(version);
+                clock.advance(Duration.ofMillis(1));
+                Entry next = new Entry(UUID.randomUUID(), key, new StoredRequest("GET", URI.create(TierWrite.URL), ""),
+                        new Response(200, Headers.of("X-Version", Integer.toString(version))), clock.instant(),
+                        clock.instant());
+                put(next, bytes(10), EntryOptions.defaults());
+            }
+            writing.set(false);
+            for (Future<?> read : reads) {
+                read.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+
+        assertThat(violations).isEmpty();
+        assertThat(idsUnder(key)).hasSize(1);
     }
 
     @Test
