@@ -96,9 +96,6 @@ public final class JdbcStorage implements Storage {
         this.accesses = new AccessRecorder(clock, maintenanceTransactions);
         this.memoryTier = builder.memoryTier;
         this.tier = Tier.of(memoryTier, clock, accesses);
-        this.notifications = tier.enabled() && dialect == Dialect.POSTGRESQL
-                && connections instanceof Connections.Given given
-                ? TierNotifications.start(given.dataSource(), transactions, tier) : null;
         this.cleanup = new Cleanup(options, maintenanceTransactions, accesses, tier);
         if (connections instanceof SqliteFile file) {
             // The new file is empty: nothing read from the old one may be served.
@@ -108,6 +105,10 @@ public final class JdbcStorage implements Storage {
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
         this.listing = new Listing(clock, maintenanceTransactions, accesses, corrupt);
         cleanup.measure();
+        // Last but the schedule: a storage that fails to build must not leave a listening thread behind.
+        this.notifications = tier.enabled() && dialect == Dialect.POSTGRESQL
+                && connections instanceof Connections.Given given
+                ? TierNotifications.start(given.dataSource(), transactions, tier) : null;
         this.maintenance = builder.scheduled
                 ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, maintenanceTransactions) : null;
     }

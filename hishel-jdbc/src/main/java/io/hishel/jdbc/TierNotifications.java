@@ -138,6 +138,18 @@ final class TierNotifications implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            listenUntilClosed();
+        } finally {
+            // Closed before the thread first ran: the builder's connection goes back to the pool unused.
+            if (first != null) {
+                release(first);
+                first = null;
+            }
+        }
+    }
+
+    private void listenUntilClosed() {
         boolean warned = false;
         while (closed.getCount() > 0) {
             Connection listened = first;

@@ -3,6 +3,7 @@ package io.hishel.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.PostgresServer;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
@@ -133,6 +134,18 @@ class PostgresMemoryTierTest {
 
         await().atMost(HEARD_WITHIN).untilAsserted(() -> assertThat(idsUnder(here, first.key()))
                 .containsExactlyInAnyOrder(first.id(), second.id()));
+    }
+
+    /** Even a storage closed before its listening thread first ran: the connection the builder listened on. */
+    @Test
+    void aClosedStorageGivesItsListeningConnectionBackToThePool() {
+        schema = database.newSchema();
+        HikariDataSource pool = database.pool(schema, 2);
+        for (int i = 0; i < 10; i++) {
+            // Flyway takes both connections of the pool: a connection still held fails the build.
+            JdbcStorage.builder(pool).memoryTier(MemoryTier.defaults()).scheduleMaintenance(false).build().close();
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        }
     }
 
     @Test
