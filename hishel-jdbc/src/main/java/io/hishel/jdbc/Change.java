@@ -3,6 +3,7 @@ package io.hishel.jdbc;
 import io.hishel.storage.CacheKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -40,6 +41,21 @@ record Change(Set<CacheKey> keys, boolean all) {
     /** The keys, or everything if there are more than {@link #MAX_KEYS}. */
     static Change of(Set<CacheKey> keys) {
         return keys.size() > MAX_KEYS ? EVERYTHING : new Change(keys, false);
+    }
+
+    /** One change for several: the union of their keys, or everything. */
+    static Change merge(List<Change> changes) {
+        Set<CacheKey> keys = new HashSet<>();
+        for (Change change : changes) {
+            if (change.all) {
+                return EVERYTHING;
+            }
+            keys.addAll(change.keys);
+            if (keys.size() > MAX_KEYS) {
+                return EVERYTHING;
+            }
+        }
+        return new Change(keys, false);
     }
 
     boolean isEmpty() {

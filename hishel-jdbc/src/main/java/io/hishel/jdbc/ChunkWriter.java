@@ -137,9 +137,9 @@ final class ChunkWriter extends ChunkingWriter {
         boolean unverifiable = requestTime < now - incompleteGraceMillis;
         Change change = Change.of(key);
         try {
-            commit(number, last, size, now, lastCrc, unverifiable, change);
+            commit(number, last, size, now, lastCrc, unverifiable);
         } finally {
-            tier.forget(change);
+            tier.changed(change);
         }
         open.remove(this);
         if (number == 0) {
@@ -149,8 +149,7 @@ final class ChunkWriter extends ChunkingWriter {
         cleanup.committed(size);
     }
 
-    private void commit(int number, byte[] last, long size, long now, int lastCrc, boolean unverifiable,
-                        Change change) {
+    private void commit(int number, byte[] last, long size, long now, int lastCrc, boolean unverifiable) {
         transactions.write("commit entry " + id, connection -> {
             if (last.length > 0) {
                 insertChunk(connection, number, last, lastCrc);
@@ -169,7 +168,6 @@ final class ChunkWriter extends ChunkingWriter {
                     throw new SQLException("the entry row is gone (deleted by clean-up or purge while written)");
                 }
             }
-            tier.announce(connection, change);
             return null;
         });
     }

@@ -146,7 +146,7 @@ final class Cleanup {
         try {
             return evictNow(bytesOver, entriesOver, keys);
         } finally {
-            tier.forget(Change.of(keys));
+            tier.changed(Change.of(keys));
         }
     }
 
@@ -174,7 +174,6 @@ final class Cleanup {
                 }
                 remove.executeBatch();
             }
-            tier.announce(connection, Change.of(keys));
             approximateBytes.addAndGet(-bytes);
             approximateEntries.addAndGet(-victims.size());
             return (long) victims.size();

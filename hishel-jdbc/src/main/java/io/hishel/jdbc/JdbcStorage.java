@@ -108,7 +108,7 @@ public final class JdbcStorage implements Storage {
         // Last but the schedule: a storage that fails to build must not leave a listening thread behind.
         this.notifications = tier.enabled() && dialect == Dialect.POSTGRESQL
                 && connections instanceof Connections.Given given
-                ? TierNotifications.start(given.dataSource(), transactions, tier) : null;
+                ? TierNotifications.start(given.dataSource(), maintenanceTransactions, tier) : null;
         this.maintenance = builder.scheduled
                 ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, maintenanceTransactions) : null;
     }
@@ -218,13 +218,11 @@ public final class JdbcStorage implements Storage {
                     update.setBytes(1, data);
                     update.setLong(2, entry.responseTime().toEpochMilli());
                     transactions.dialect().bindId(update, 3, entry.id());
-                    boolean updated = update.executeUpdate() > 0;
-                    tier.announce(connection, change);
-                    return updated;
+                    return update.executeUpdate() > 0;
                 }
             }) && lookup.isAlive(entry.id());
         } finally {
-            tier.forget(change);
+            tier.changed(change);
         }
     }
 
@@ -241,13 +239,11 @@ public final class JdbcStorage implements Storage {
                 try (PreparedStatement update = connection.prepareStatement(Sql.REMOVE_ENTRY)) {
                     update.setLong(1, now);
                     transactions.dialect().bindId(update, 2, id);
-                    boolean removed = update.executeUpdate() > 0;
-                    tier.announce(connection, change);
-                    return removed;
+                    return update.executeUpdate() > 0;
                 }
             });
         } finally {
-            tier.forget(change);
+            tier.changed(change);
         }
     }
 
@@ -358,21 +354,17 @@ public final class JdbcStorage implements Storage {
     }
 
     /**
-     * Runs a removal, announces what it reached in its transaction, and has the tier forget it
-     * once committed — or forget everything, if it is not known whether it committed.
+     * Runs a removal, and hands the tier what it reached once committed — or everything, if it is
+     * not known whether it committed.
      */
     private long removing(Transactions transactions, String operation, Transactions.SqlWork<SoftDelete.Removal> work) {
         Change reached = Change.everything();
         try {
-            SoftDelete.Removal removal = transactions.write(operation, connection -> {
-                SoftDelete.Removal done = work.run(connection);
-                tier.announce(connection, done.change());
-                return done;
-            });
+            SoftDelete.Removal removal = transactions.write(operation, work);
             reached = removal.change();
             return removal.visible();
         } finally {
-            tier.forget(reached);
+            tier.changed(reached);
         }
     }
 

@@ -5,8 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -25,7 +23,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>The tier never answers what the database would not, within this process: an entry is served
  * only while it is alive by the expiry and the hits the database has ({@link AccessRecorder#alive});
  * one the tier thinks expired sends the lookup to the database, which may have a hit the tier has
- * not seen. Every write {@linkplain #forget forgets} what it changed once it has committed, and a
+ * not seen. Every write hands what it {@linkplain #changed changed} to the tier once it has
+ * committed, to be forgotten at once and told to the other instances, and a
  * lookup that read the database before a write it raced with does not keep its answer: it keeps it
  * only if no write forgot anything since it started ({@link #stamp()}), checked under a lock every
  * forgetting holds. Bodies never change under an id, so a body kept is never stale, only
@@ -148,17 +147,18 @@ final class Tier {
     }
 
     /**
-     * Tells the other instances, inside the transaction that makes the change, so that they hear
-     * of it only once it has committed (PostgreSQL delivers notifications on commit).
+     * What a write of this storage changed, once it has committed — or once it failed, when it is
+     * not known whether it did: forgotten here at once, and told to the other instances.
      */
-    void announce(Connection connection, Change change) throws SQLException {
+    void changed(Change change) {
+        forget(change);
         TierNotifications channel = notifications;
         if (channel != null && !change.isEmpty()) {
-            channel.send(connection, change);
+            channel.send(change);
         }
     }
 
-    /** Forgets what a committed write changed, so that the next lookup of it asks the database. */
+    /** Forgets what a write changed, here or in another instance, so that the next lookup of it asks the database. */
     void forget(Change change) {
         if (cache == null || change.isEmpty()) {
             return;
