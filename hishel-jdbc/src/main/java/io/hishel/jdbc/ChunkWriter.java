@@ -47,6 +47,8 @@ final class ChunkWriter extends ChunkingWriter {
     private final Transactions transactions;
     private final Cleanup cleanup;
     private final Set<ChunkWriter> open;
+    /** Whether the database failed a write of this writer; then an abort leaves the rows to clean-up. */
+    private boolean databaseFailed;
 
     /**
      * Inserts the row of an entry, invisible until committed, and its tags, in one transaction.
@@ -113,7 +115,7 @@ final class ChunkWriter extends ChunkingWriter {
     @Override
     protected void writeChunk(int number, byte[] chunk) {
         int crc = checksum.chunk(number, chunk);
-        transactions.write("write chunk " + number + " of entry " + id, connection -> {
+        write("write chunk " + number + " of entry " + id, connection -> {
             insertChunk(connection, number, chunk, crc);
             return null;
         });
@@ -129,7 +131,7 @@ final class ChunkWriter extends ChunkingWriter {
         int lastCrc = last.length > 0 ? checksum.chunk(number, last) : 0;
         // Invalidation marks are kept an incomplete-entry grace: an older request cannot be checked against them.
         boolean unverifiable = requestTime < now - incompleteGraceMillis;
-        transactions.write("commit entry " + id, connection -> {
+        write("commit entry " + id, connection -> {
             if (last.length > 0) {
                 insertChunk(connection, number, last, lastCrc);
             }
@@ -156,10 +158,24 @@ final class ChunkWriter extends ChunkingWriter {
     @Override
     protected void abortEntry() {
         open.remove(this);
+        if (databaseFailed) {
+            // The database has just failed, perhaps at its deadline: asking it again would make the
+            // request wait twice. Clean-up deletes an entry never completed after the incomplete grace.
+            return;
+        }
         transactions.quietly("abort entry " + id, () -> transactions.write("abort entry " + id, connection -> {
             cleanup.deleteEntries(connection, List.of(id));
             return null;
         }));
+    }
+
+    private void write(String operation, Transactions.SqlWork<Void> work) {
+        try {
+            transactions.write(operation, work);
+        } catch (StorageException e) {
+            databaseFailed = true;
+            throw e;
+        }
     }
 
     private void insertChunk(Connection connection, int number, byte[] chunk, int crc) throws SQLException {
