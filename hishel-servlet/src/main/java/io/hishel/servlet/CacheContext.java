@@ -98,7 +98,10 @@ final class CacheContext {
         this.needsResponseBody = policy instanceof FilterPolicy filterPolicy && filterPolicy.responseFiltersNeedBody();
         List<String> internal = new ArrayList<>(ExchangeSettings.METADATA_FIELDS);
         if (builder.stripTargetedFields) {
-            internal.addAll(options.targetedFields());
+            // CDN-Cache-Control is addressed to every CDN (RFC 9213 §3): one in front still needs it.
+            options.targetedFields().stream()
+                    .filter(field -> !field.equalsIgnoreCase(CacheOptions.CDN_CACHE_CONTROL))
+                    .forEach(internal::add);
         }
         this.internalFields = caseInsensitive(internal);
     }

@@ -299,9 +299,12 @@ public final class HishelCacheFilter implements Filter {
         }
 
         /**
-         * Whether the targeted fields of {@link CacheOptions#targetedFields()} (such as
-         * {@code Hishel-Cache-Control} and {@code CDN-Cache-Control}) are removed from what the
-         * client receives. Default true: they are addressed to this cache.
+         * Whether the targeted fields addressed to this cache alone are removed from what the
+         * client receives: those of {@link CacheOptions#targetedFields()} other than
+         * {@code CDN-Cache-Control}, so {@code Hishel-Cache-Control} by default. Default true.
+         * {@code CDN-Cache-Control} is addressed to every CDN (RFC 9213 §3) and always passes on,
+         * so a CDN in front of the application still sees it; so do targeted fields not on the
+         * target list (§2.2).
          *
          * @param strip whether to remove them
          * @return this builder

@@ -276,7 +276,7 @@ class CacheFlowTest extends FilterTestSupport {
 
     @Test
     @Rfc("RFC 9213 §2.2")
-    void targetedFieldsSteerThisCacheAndAreRemovedFromWhatTheClientReceives() throws Exception {
+    void targetedFieldsSteerThisCacheAndOnlyTheOneAddressedToItAloneIsRemoved() throws Exception {
         start().route("/targeted", (request, response) -> {
             response.setHeader("Cache-Control", "no-cache");
             response.setHeader("Hishel-Cache-Control", "max-age=600");
@@ -288,12 +288,34 @@ class CacheFlowTest extends FilterTestSupport {
         HttpResponse<String> hit = server.get("/targeted");
 
         assertThat(miss.headers().firstValue("Hishel-Cache-Control")).isEmpty();
-        assertThat(miss.headers().firstValue("CDN-Cache-Control")).isEmpty();
+        // A CDN in front of the application still needs its field (RFC 9213 §3).
+        assertThat(miss.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=300");
+        assertThat(hit.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=300");
         assertThat(miss.headers().firstValue("Cache-Control")).hasValue("no-cache");
         assertThat(hit.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
         assertThat(hit.headers().firstValue("Hishel-Cache-Control")).isEmpty();
         assertThat(hit.headers().firstValue("Cache-Control")).hasValue("no-cache");
         assertThat(server.calls("/targeted")).isEqualTo(1);
+    }
+
+    @Test
+    @Rfc("RFC 9213 §2.1")
+    void aTargetedFieldWithAValueOfTheWrongTypeIsIgnoredAndPassedOnUnchanged() throws Exception {
+        start().route("/mistyped", (request, response) -> {
+            response.setHeader("Cache-Control", "max-age=60");
+            response.setHeader("CDN-Cache-Control", "max-age=\"600\", no-store");
+            response.getWriter().write("cached by Cache-Control");
+        });
+
+        HttpResponse<String> miss = server.get("/mistyped");
+        HttpResponse<String> hit = server.get("/mistyped");
+
+        assertThat(hit.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
+        assertThat(hit.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=\"600\", no-store");
+        assertThat(miss.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=\"600\", no-store");
+        clock.advanceSeconds(61);
+        assertThat(server.get("/mistyped").headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
+        assertThat(server.calls("/mistyped")).isEqualTo(2);
     }
 
     @Test

@@ -429,7 +429,7 @@ public class HishelProperties {
          */
         private boolean trustClientMetadata = false;
 
-        /** Whether targeted fields such as Hishel-Cache-Control are removed before responses leave. */
+        /** Whether the targeted fields addressed to this cache alone, such as Hishel-Cache-Control, are removed before responses leave; CDN-Cache-Control always passes on. */
         private boolean stripTargetedFields = true;
 
         /** The largest request body read to compute a body key; larger requests pass through uncached. */
