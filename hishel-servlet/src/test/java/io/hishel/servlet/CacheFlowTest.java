@@ -319,6 +319,28 @@ class CacheFlowTest extends FilterTestSupport {
     }
 
     @Test
+    @Rfc("RFC 9110 §9.3.3")
+    void aFreshPostResponseForItsOwnUrlDoesNotAnswerTheNextGet() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger version = new java.util.concurrent.atomic.AtomicInteger();
+        start().route("/profile", (request, response) -> {
+            response.setHeader("Cache-Control", "max-age=600");
+            response.setHeader("Content-Location", "/profile");
+            response.getWriter().write(request.getMethod() + " " + version.incrementAndGet());
+        });
+        server.get("/profile");
+
+        HttpResponse<String> post = server.send(server.request("/profile")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=x")).build());
+        // A request at the very instant of an invalidation counts as sent before it: its answer is not stored.
+        clock.advanceSeconds(1);
+        HttpResponse<String> get = server.get("/profile");
+
+        assertThat(post.body()).isEqualTo("POST 2");
+        assertThat(get.body()).as("invalidated by the POST, and not answered by its response").isEqualTo("GET 3");
+        assertThat(server.get("/profile").body()).isEqualTo("GET 3");
+    }
+
+    @Test
     void theApplicationsMetadataFieldsChooseTheTtlAndNeverReachTheClient() throws Exception {
         start().route("/meta", (request, response) -> {
             response.setHeader("X-Hishel-Spec-Ignore", "true");
