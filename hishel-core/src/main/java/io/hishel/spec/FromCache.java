@@ -87,11 +87,15 @@ public record FromCache(Request request, Entry entry, Response response, Freshne
     /**
      * RFC 5861 §4 and RFC 9111 §4.2.4: the most recent candidate that may be served stale because
      * the application failed — within the response's {@code stale-if-error}, the request's, or
-     * {@link CacheOptions#allowStale()}, and never against must-revalidate, proxy-revalidate,
+     * {@link CacheOptions#allowStale()}, or, when the application could not be reached at all,
+     * {@link CacheOptions#grace()} — and never against must-revalidate, proxy-revalidate,
      * s-maxage (shared) or no-cache.
+     *
+     * @param unreachable whether the application gave no answer of its own: it threw, or a
+     *                    gateway answered 502 or 504 for it
      */
     static Optional<FromCache> staleIfError(Request request, List<Entry> candidates, CachePolicy policy,
-                                            Clock clock) {
+                                            Clock clock, boolean unreachable) {
         CacheOptions options = policy.options();
         Instant now = clock.instant();
         RequestDirectives requested = RequestDirectives.of(request, options);
@@ -108,6 +112,10 @@ public record FromCache(Request request, Entry entry, Response response, Freshne
             }
             if (!options.allowStale().isZero() && staleness.compareTo(options.allowStale()) <= 0) {
                 return Optional.of(of(request, entry, freshness, false, Reason.STALE_ALLOWED_BY_OPTIONS, policy,
+                        clock));
+            }
+            if (unreachable && !options.grace().isZero() && staleness.compareTo(options.grace()) <= 0) {
+                return Optional.of(of(request, entry, freshness, false, Reason.STALE_WHILE_DISCONNECTED, policy,
                         clock));
             }
         }

@@ -79,7 +79,7 @@ class VaryTest {
         "Accept-Language | da, en-gb;q=0.8, en;q=0.7 | en-gb;q=0.800, da;q=1, en;q=0.7",
         "Accept-Encoding | gzip;q=0.8, br          | br;q=1.0, gzip;q=0.8",
         "Accept-Encoding | identity;q=0, gzip      | gzip, identity;q=0.000"})
-    @Rfc("RFC 9111 §4.1, RFC 9110 §12.4.2")
+    @Rfc({"RFC 9111 §4.1", "RFC 9110 §12.4.2"})
     void weightedPreferencesInAnotherOrderSelectTheSameVariant(String field, String first, String second) {
         Headers vary = Headers.of("Vary", field);
 

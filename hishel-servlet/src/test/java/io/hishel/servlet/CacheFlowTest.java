@@ -176,22 +176,61 @@ class CacheFlowTest extends FilterTestSupport {
 
     @Test
     @Rfc("RFC 9111 §4.2.4")
-    void withoutStaleIfErrorTheApplicationsErrorReachesTheClient() throws Exception {
+    void withoutStaleIfErrorOrGraceTheApplicationsErrorReachesTheClient() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        start().route("/fails", (request, response) -> {
-            if (calls.incrementAndGet() == 1) {
-                response.setHeader("Cache-Control", "max-age=10");
-                response.setHeader("ETag", "\"x\"");
-                response.getWriter().write("good");
-            } else {
-                throw new IllegalStateException("down");
-            }
-        });
+        start(builder -> builder.policy(new io.hishel.policy.SpecificationPolicy(
+                io.hishel.policy.CacheOptions.builder().grace(java.time.Duration.ZERO).build())))
+                .route("/fails", (request, response) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        response.setHeader("Cache-Control", "max-age=10");
+                        response.setHeader("ETag", "\"x\"");
+                        response.getWriter().write("good");
+                    } else {
+                        throw new IllegalStateException("down");
+                    }
+                });
 
         server.get("/fails");
         clock.advanceSeconds(60);
 
         assertThat(server.get("/fails").statusCode()).isEqualTo(500);
+    }
+
+    /** Issue 14: a Varnish user expects grace to keep a site up while the application is down. */
+    @Test
+    @Rfc("RFC 9111 §4.2.4")
+    void whileTheApplicationCannotBeReachedAStaleResponseStandsInForTheGrace() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> mode = new java.util.concurrent.atomic.AtomicReference<>("up");
+        start().route("/site", (request, response) -> {
+            switch (mode.get()) {
+                case "up" -> {
+                    response.setHeader("Cache-Control", "max-age=10");
+                    response.getWriter().write("the site");
+                }
+                case "throws" -> throw new IllegalStateException("upstream unreachable");
+                case "bad-gateway" -> response.sendError(502);
+                default -> response.sendError(500);
+            }
+        });
+        server.get("/site");
+        clock.advanceSeconds(60);
+
+        mode.set("throws");
+        HttpResponse<String> afterException = server.get("/site");
+        mode.set("bad-gateway");
+        HttpResponse<String> afterBadGateway = server.get("/site");
+        mode.set("error");
+        HttpResponse<String> afterError = server.get("/site");
+
+        assertThat(afterException.statusCode()).isEqualTo(200);
+        assertThat(afterException.body()).isEqualTo("the site");
+        assertThat(afterException.headers().firstValue("Cache-Status").orElseThrow())
+                .contains("detail=stale-while-disconnected");
+        assertThat(afterBadGateway.body()).isEqualTo("the site");
+        assertThat(afterError.statusCode()).as("a 500 is the application's own answer").isEqualTo(500);
+        clock.advanceSeconds(10 * 60);
+        mode.set("throws");
+        assertThat(server.get("/site").statusCode()).as("past the grace").isEqualTo(500);
     }
 
     @Test

@@ -61,6 +61,8 @@ public class HishelAutoConfiguration {
                 "HTTP method names such as GET, HEAD or POST", () -> builder.supportedMethods(options.getSupportedMethods()));
         set("hishel.options.allow-stale", options.getAllowStale(), "a duration of zero or more, such as 0 or 30s",
                 () -> builder.allowStale(options.getAllowStale()));
+        set("hishel.options.grace", options.getGrace(), "a duration of zero or more, such as 0 or 10m",
+                () -> builder.grace(options.getGrace()));
         set("hishel.options.heuristic-fraction", options.getHeuristicFraction(), "a number from 0 to 1, such as 0.1",
                 () -> builder.heuristicFraction(options.getHeuristicFraction()));
         set("hishel.options.heuristic-max-lifetime", options.getHeuristicMaxLifetime(),

@@ -1,5 +1,7 @@
 package io.hishel.spring.boot;
 
+import io.hishel.policy.CacheOptions;
+
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +87,13 @@ public class HishelProperties {
         private Duration allowStale = Duration.ZERO;
 
         /**
+         * How long past its freshness a stored response may stand in while the application cannot
+         * be reached (it throws before answering, or answers 502 or 504), where no directive
+         * forbids it; 0 turns it off.
+         */
+        private Duration grace = CacheOptions.DEFAULT_GRACE;
+
+        /**
          * The fraction of the time since Last-Modified used as freshness lifetime for responses
          * without explicit freshness (RFC 9111 §4.2.2), 0 to 1; 0 turns heuristic freshness off.
          */
@@ -128,6 +137,14 @@ public class HishelProperties {
 
         public void setSupportedMethods(List<String> supportedMethods) {
             this.supportedMethods = supportedMethods;
+        }
+
+        public Duration getGrace() {
+            return grace;
+        }
+
+        public void setGrace(Duration grace) {
+            this.grace = grace;
         }
 
         public Duration getAllowStale() {

@@ -93,6 +93,7 @@ class HishelAutoConfigurationTest {
                 "hishel.options.shared=false",
                 "hishel.options.supported-methods=GET,HEAD,POST",
                 "hishel.options.allow-stale=30s",
+                "hishel.options.grace=0",
                 "hishel.options.heuristic-fraction=0.2",
                 "hishel.options.heuristic-max-lifetime=2h",
                 "hishel.options.honor-request-directives=false",
@@ -103,6 +104,7 @@ class HishelAutoConfigurationTest {
             assertThat(options.shared()).isFalse();
             assertThat(options.supportedMethods()).containsExactlyInAnyOrder("GET", "HEAD", "POST");
             assertThat(options.allowStale()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(options.grace()).isZero();
             assertThat(options.heuristicFraction()).isEqualTo(0.2);
             assertThat(options.heuristicMaxLifetime()).isEqualTo(Duration.ofHours(2));
             assertThat(options.honorRequestDirectives()).isFalse();
