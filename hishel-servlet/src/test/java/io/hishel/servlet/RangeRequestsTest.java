@@ -99,4 +99,73 @@ class RangeRequestsTest extends FilterTestSupport {
         assertThat(sameVersion.body()).isEqualTo(slice(0, 9));
         assertThat(calls).hasValue(1);
     }
+
+    @ParameterizedTest
+    @EnumSource(TestStorages.Kind.class)
+    void aMissAsksTheApplicationForAllStoresItAndAnswersThePart(TestStorages.Kind kind) throws Exception {
+        storage = storages.open(kind, StorageOptions.builder().clock(clock).build());
+        start().route("/video", (request, response) -> {
+            calls.incrementAndGet();
+            assertThat(request.getHeader("Range")).as("the application is asked for all of it").isNull();
+            response.setHeader("Cache-Control", "max-age=600");
+            response.setContentLength(VIDEO.length);
+            response.getOutputStream().write(VIDEO);
+        });
+        int far = 2 * 65536 + 7;
+
+        HttpResponse<String> miss = server.get("/video", "Range", "bytes=" + far + "-" + (far + 9));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !stored("/video").isEmpty());
+        HttpResponse<String> whole = server.get("/video");
+
+        assertThat(miss.statusCode()).isEqualTo(206);
+        assertThat(miss.headers().firstValue("Content-Range")).hasValue("bytes " + far + "-" + (far + 9) + "/" + VIDEO.length);
+        assertThat(miss.body()).isEqualTo(slice(far, far + 9));
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(slice(0, VIDEO.length - 1));
+        assertThat(calls).hasValue(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestStorages.Kind.class, names = "MEMORY")
+    void aMissWithoutAContentLengthGetsTheWholeResponseAndTheNextRangeComesFromStorage(TestStorages.Kind kind)
+            throws Exception {
+        storage = storages.open(kind, StorageOptions.builder().clock(clock).build());
+        start().route("/stream", (request, response) -> {
+            calls.incrementAndGet();
+            response.setHeader("Cache-Control", "max-age=600");
+            response.getOutputStream().write(VIDEO, 0, 1000);
+            response.flushBuffer(); // chunked: the length is not known when the head goes out
+            response.getOutputStream().write(VIDEO, 1000, VIDEO.length - 1000);
+        });
+
+        HttpResponse<String> miss = server.get("/stream", "Range", "bytes=0-9");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !stored("/stream").isEmpty());
+        HttpResponse<String> hit = server.get("/stream", "Range", "bytes=0-9");
+
+        assertThat(miss.statusCode()).isEqualTo(200);
+        assertThat(miss.body()).hasSize(VIDEO.length);
+        assertThat(hit.statusCode()).isEqualTo(206);
+        assertThat(hit.body()).isEqualTo(slice(0, 9));
+        assertThat(calls).hasValue(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestStorages.Kind.class, names = "MEMORY")
+    void aMissWhoseRangeItCannotSatisfyIsA416AndTheWholeBodyIsStored(TestStorages.Kind kind) throws Exception {
+        storage = storages.open(kind, StorageOptions.builder().clock(clock).build());
+        start().route("/short", (request, response) -> {
+            calls.incrementAndGet();
+            response.setHeader("Cache-Control", "max-age=600");
+            response.setContentLength(10);
+            response.getOutputStream().write(VIDEO, 0, 10);
+        });
+
+        HttpResponse<String> miss = server.get("/short", "Range", "bytes=100-");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !stored("/short").isEmpty());
+
+        assertThat(miss.statusCode()).isEqualTo(416);
+        assertThat(miss.headers().firstValue("Content-Range")).hasValue("bytes */10");
+        assertThat(server.get("/short").body()).isEqualTo(slice(0, 9));
+        assertThat(calls).hasValue(1);
+    }
 }
