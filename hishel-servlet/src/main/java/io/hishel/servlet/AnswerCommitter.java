@@ -67,6 +67,9 @@ abstract class AnswerCommitter implements CapturingResponse.Committer {
             throws IOException {
         context.removeLater(refusal.obsoleteEntries());
         outcome.reason(refusal.reason());
+        if (context.hitForPass != null) {
+            context.hitForPass.answered(client.core().url(), refusal.reason());
+        }
         land(false);
         return passOn(capture, app, kind);
     }

@@ -43,6 +43,9 @@ final class MissCommitter extends AnswerCommitter {
         if (next instanceof InvalidateEntries invalidation) {
             for (URI uri : invalidation.uris()) {
                 context.storage.run(StorageOperation.INVALIDATE, () -> context.storage.storage().invalidate(uri));
+                if (context.hitForPass != null) {
+                    context.hitForPass.forget(uri);
+                }
             }
             outcome.reason(invalidation.reason());
             return passOn(capture, app, kind);

@@ -101,6 +101,8 @@ public class HishelAutoConfiguration {
                 .trustClientMetadata(filter.isTrustClientMetadata());
         set("hishel.filter.collapsing.wait", collapsing.getWait(), "a positive duration, such as 10s",
                 () -> builder.collapseTimeout(collapsing.getWait()));
+        set("hishel.filter.hit-for-pass", filter.getHitForPass(), "0 to turn it off, or a positive duration, such as 2m",
+                () -> builder.hitForPass(filter.getHitForPass()));
         set("hishel.filter.collapsing.hit-for-miss", collapsing.getHitForMiss(), "a positive duration, such as 2m",
                 () -> builder.hitForMiss(collapsing.getHitForMiss()));
         set("hishel.filter.cache-name", filter.getCacheName(), "an RFC 8941 token, such as Hishel or app-cache",

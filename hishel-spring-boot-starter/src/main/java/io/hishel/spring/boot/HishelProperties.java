@@ -446,6 +446,13 @@ public class HishelProperties {
          */
         private boolean trustClientMetadata = false;
 
+        /**
+         * How long a URL whose answer can never be stored, whoever asks (no-store, private, a
+         * status no cache stores), goes straight to the application without a lookup
+         * (hit-for-pass); 0 turns it off.
+         */
+        private Duration hitForPass = Duration.ofMinutes(2);
+
         /** Whether the targeted fields addressed to this cache alone, such as Hishel-Cache-Control, are removed before responses leave; CDN-Cache-Control always passes on. */
         private boolean stripTargetedFields = true;
 
@@ -519,6 +526,14 @@ public class HishelProperties {
 
         public void setTrustClientMetadata(boolean trustClientMetadata) {
             this.trustClientMetadata = trustClientMetadata;
+        }
+
+        public Duration getHitForPass() {
+            return hitForPass;
+        }
+
+        public void setHitForPass(Duration hitForPass) {
+            this.hitForPass = hitForPass;
         }
 
         public boolean isStripTargetedFields() {
