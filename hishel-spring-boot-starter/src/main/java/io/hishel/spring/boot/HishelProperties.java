@@ -4,9 +4,11 @@ import io.hishel.policy.CacheOptions;
 
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -84,6 +86,7 @@ public class HishelProperties {
          * fails (a 5xx, an exception), where no directive forbids it. 0 serves stale responses only
          * where stale-if-error, stale-while-revalidate or a client's max-stale allows.
          */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration allowStale = Duration.ZERO;
 
         /**
@@ -91,6 +94,7 @@ public class HishelProperties {
          * be reached (it throws before answering, or answers 502 or 504), where no directive
          * forbids it; 0 turns it off.
          */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration grace = CacheOptions.DEFAULT_GRACE;
 
         /**
@@ -100,6 +104,7 @@ public class HishelProperties {
         private double heuristicFraction = 0.1;
 
         /** The upper bound of a heuristic freshness lifetime. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration heuristicMaxLifetime = Duration.ofDays(1);
 
         /**
@@ -211,6 +216,7 @@ public class HishelProperties {
         private StorageType type = StorageType.SQLITE;
 
         /** How long an entry lives in the storage when no rule or metadata says; unset for no limit beyond freshness. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration defaultTtl;
 
         /** Whether a hit restarts an entry's TTL, unless a rule or metadata says otherwise. */
@@ -656,6 +662,7 @@ public class HishelProperties {
         private boolean enabled = true;
 
         /** How long entries for matching requests live in the storage (hishel_ttl). */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration ttl;
 
         /** Whether matching requests are stored and reused regardless of RFC 9111 directives (hishel_spec_ignore); no-store, private and Set-Cookie still apply. */

@@ -87,6 +87,27 @@ class HishelAutoConfigurationTest {
         });
     }
 
+    /** Issue 17: {@code ttl: 60} meant 60 ms; as in {@code @HttpCache} and Boot's own cache properties, seconds. */
+    @Test
+    void bareNumbersInTtlLikePropertiesMeanSeconds() {
+        runner().withPropertyValues(
+                "hishel.storage.type=memory",
+                "hishel.storage.default-ttl=60",
+                "hishel.options.allow-stale=30",
+                "hishel.options.grace=600",
+                "hishel.options.heuristic-max-lifetime=3600",
+                "hishel.rules[0].pattern=/**",
+                "hishel.rules[0].ttl=90").run(context -> {
+            HishelProperties properties = context.getBean(HishelProperties.class);
+            assertThat(properties.getStorage().getDefaultTtl()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(properties.getRules().get(0).getTtl()).isEqualTo(Duration.ofSeconds(90));
+            CacheOptions options = context.getBean(CacheOptions.class);
+            assertThat(options.allowStale()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(options.grace()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(options.heuristicMaxLifetime()).isEqualTo(Duration.ofHours(1));
+        });
+    }
+
     @Test
     void mapsEveryOptionsPropertyToCacheOptions() {
         runner().withPropertyValues(
