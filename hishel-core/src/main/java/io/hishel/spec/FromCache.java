@@ -114,12 +114,22 @@ public record FromCache(Request request, Entry entry, Response response, Freshne
                 return Optional.of(of(request, entry, freshness, false, Reason.STALE_ALLOWED_BY_OPTIONS, policy,
                         clock));
             }
-            if (unreachable && !options.grace().isZero() && staleness.compareTo(options.grace()) <= 0) {
+            if (unreachable && !options.grace().isZero() && staleness.compareTo(options.grace()) <= 0
+                    && !wantsValidated(requested)) {
                 return Optional.of(of(request, entry, freshness, false, Reason.STALE_WHILE_DISCONNECTED, policy,
                         clock));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A client that asked for a validated or fresh response ({@code no-cache}, {@code max-age=0},
+     * {@code min-fresh}: a hard reload) gets the failure, not the grace: only its own
+     * {@code stale-if-error} or {@code max-stale} would accept a stale answer.
+     */
+    private static boolean wantsValidated(RequestDirectives requested) {
+        return requested.noCache() || requested.maxAge().isPresent() || requested.minFresh().isPresent();
     }
 
     static boolean sendsBody(Request request, Response response) {

@@ -21,8 +21,8 @@ import java.util.Optional;
  * one seek. A range that starts past the end is answered {@code 416 (Range Not Satisfiable)} with
  * {@code Content-Range: bytes *}{@code /length} (§15.5.17). {@code If-Range} (§13.1.5) asks for the
  * part only if the stored response is the one the client has: a strong entity-tag that matches
- * strongly, or the stored {@code Last-Modified} exactly; otherwise the whole response is the
- * answer. A {@code Range} that does not parse, in another unit, on a method other than GET, or on
+ * strongly, or the stored {@code Last-Modified} exactly when it is strong (the stored {@code Date}
+ * at least a second later, §8.8.2.2); otherwise the whole response is the answer. A {@code Range} that does not parse, in another unit, on a method other than GET, or on
  * a stored response other than a {@code 200}, is ignored (§14.2). A range that covers the whole
  * body ({@code bytes=0-}) is still a {@code 206}: media players ask so and expect one.
  *
@@ -175,6 +175,9 @@ public final class Ranges {
         }
         Optional<Instant> asked = HttpDate.parse(value);
         Optional<Instant> lastModified = stored.date("Last-Modified");
-        return asked.isPresent() && lastModified.isPresent() && asked.get().equals(lastModified.get());
+        Optional<Instant> date = stored.date("Date");
+        // §8.8.2.2: a date is a strong validator only if it was sent at least a second after it.
+        return asked.isPresent() && lastModified.isPresent() && asked.get().equals(lastModified.get())
+                && date.isPresent() && !date.get().isBefore(lastModified.get().plusSeconds(1));
     }
 }

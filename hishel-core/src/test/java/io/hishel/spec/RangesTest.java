@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RangesTest {
 
     private static final Response STORED = Response.of(200, "ETag", "\"v1\"", "Content-Type", "video/mp4",
-            "Last-Modified", "Tue, 01 Dec 2026 10:00:00 GMT", "Content-Length", "1000", "Cache-Control", "max-age=60");
+            "Last-Modified", "Tue, 01 Dec 2026 10:00:00 GMT", "Date", "Tue, 01 Dec 2026 10:00:05 GMT",
+            "Content-Length", "1000", "Cache-Control", "max-age=60");
 
     private static Ranges.Answer answer(String... requestFields) {
         return Ranges.of(new Request("GET", java.net.URI.create("https://example.com/v"), Headers.of(requestFields)),
@@ -102,6 +103,17 @@ class RangesTest {
     @Rfc("RFC 9110 §13.1.5")
     void anIfRangeThatNamesAnotherOrAWeakValidatorGetsTheWholeResponse(String ifRange) {
         assertThat(answer("Range", "bytes=0-9", "If-Range", ifRange)).isInstanceOf(Ranges.Whole.class);
+    }
+
+    @Test
+    @Rfc({"RFC 9110 §13.1.5", "RFC 9110 §8.8.2.2"})
+    void aLastModifiedWithinASecondOfTheDateIsAWeakValidatorAndGetsTheWholeResponse() {
+        Response sameSecond = Response.of(200, "Last-Modified", "Tue, 01 Dec 2026 10:00:00 GMT",
+                "Date", "Tue, 01 Dec 2026 10:00:00 GMT");
+        Request request = new Request("GET", java.net.URI.create("https://example.com/v"),
+                Headers.of("Range", "bytes=0-9", "If-Range", "Tue, 01 Dec 2026 10:00:00 GMT"));
+
+        assertThat(Ranges.of(request, sameSecond, 1000)).isInstanceOf(Ranges.Whole.class);
     }
 
     @Test

@@ -274,6 +274,17 @@ class ServingStaleTest {
         assertThat(cache.get("https://example.com/a").status()).isEqualTo(status);
     }
 
+    @ParameterizedTest(name = "Cache-Control: {0}")
+    @ValueSource(strings = {"no-cache", "max-age=0", "min-fresh=5"})
+    @Rfc({"RFC 9111 §5.2.1.4", "RFC 9111 §5.2.1.1", "RFC 9111 §5.2.1.3"})
+    void aClientThatAsksForAValidatedResponseGetsTheFailureNotTheGrace(String requestDirective) {
+        storeAndAge("max-age=10", 60);
+        cache.respond(request -> null);
+
+        assertThatThrownBy(() -> cache.get("https://example.com/a", "Cache-Control", requestDirective))
+                .isInstanceOf(Driver.ApplicationFailure.class);
+    }
+
     @Test
     void aGraceOfZeroTurnsItOff() {
         cache.options(CacheOptions.builder().grace(Duration.ZERO).build());

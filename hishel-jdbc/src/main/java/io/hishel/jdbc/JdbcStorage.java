@@ -87,7 +87,13 @@ public final class JdbcStorage implements Storage {
         this.corrupt = new CorruptEntries(description, transactions, this::remove);
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
         this.listing = new Listing(clock, maintenanceTransactions, accesses, corrupt);
-        cleanup.measure();
+        try {
+            cleanup.measure();
+        } catch (RuntimeException e) {
+            // The storage never comes to be: its deadline sweeper must not outlive it.
+            transactions.close();
+            throw e;
+        }
         this.maintenance = builder.scheduled
                 ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, maintenanceTransactions) : null;
     }

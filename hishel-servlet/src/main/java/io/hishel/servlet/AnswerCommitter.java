@@ -67,9 +67,6 @@ abstract class AnswerCommitter implements CapturingResponse.Committer {
             throws IOException {
         context.removeLater(refusal.obsoleteEntries());
         outcome.reason(refusal.reason());
-        if (context.hitForPass != null) {
-            context.hitForPass.answered(client.core().url(), refusal.reason());
-        }
         land(false);
         return passOn(capture, app, kind);
     }
@@ -122,14 +119,11 @@ abstract class AnswerCommitter implements CapturingResponse.Committer {
             return WHOLE;
         }
         List<String> lengths = app.headers().allValues("Content-Length");
-        if (lengths.size() != 1) {
+        String length = lengths.size() == 1 ? lengths.get(0).trim() : "";
+        if (length.isEmpty() || length.length() > 18 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return WHOLE;
         }
-        try {
-            return Ranges.of(client.core(), clientResponse, Long.parseLong(lengths.get(0).trim()));
-        } catch (NumberFormatException e) {
-            return WHOLE;
-        }
+        return Ranges.of(client.core(), clientResponse, Long.parseLong(length));
     }
 
     void land(boolean storable) {

@@ -6,6 +6,7 @@ import io.hishel.http.Response;
 import io.hishel.spec.Freshness;
 import io.hishel.spec.FromCache;
 import io.hishel.spec.Ranges;
+import io.hishel.storage.CorruptBodyException;
 import io.hishel.storage.Entry;
 import io.hishel.storage.StoredBody;
 import io.hishel.servlet.CapturingResponse.Commit;
@@ -110,7 +111,8 @@ final class ResponseWriter {
                     first = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, length));
                 } catch (IOException | UncheckedIOException e) {
                     storage.failed(StorageOperation.READ_BODY, e);
-                    storageFailed = true;
+                    // A damaged body is gone from storage, which works: the application's answer may take its place.
+                    storageFailed = !(e instanceof CorruptBodyException);
                     return false;
                 }
                 describe.run();

@@ -111,6 +111,27 @@ class HitForPassTest extends FilterTestSupport {
         assertThat(storageCallsFor("/account")).isPositive();
     }
 
+    /** A private page for a signed-in user, or for cookies, says nothing of the anonymous page. */
+    @Test
+    void aPrivateAnswerToARequestWithCookiesKeepsTheUrlLookedUp() throws Exception {
+        startApplication(UnaryOperator.identity());
+        cacheControl.set("private");
+        server.get("/account", "Cookie", "session=alice");
+
+        assertThat(storageCallsFor("/account")).isPositive();
+    }
+
+    /** An error passes; the next request may find a stale entry to stand in for it. */
+    @Test
+    void anErrorAnswerKeepsTheUrlLookedUp() throws Exception {
+        counting = new BreakableStorage(new MemoryStorage(StorageOptions.builder().clock(clock).build()));
+        storage = counting;
+        start().route("/down", (request, response) -> response.sendError(503));
+        server.get("/down");
+
+        assertThat(storageCallsFor("/down")).isPositive();
+    }
+
     @Test
     void zeroTurnsItOff() throws Exception {
         startApplication(builder -> builder.hitForPass(Duration.ZERO));
