@@ -51,8 +51,8 @@ import java.util.Set;
  * </table>
  *
  * <p>Targeted fields follow the same rules. RFC 8941 would keep only the last member of a key
- * in a Dictionary; reading every member instead is stricter in the same way, and a Boolean
- * false member ({@code no-store=?0}) is an absent directive.
+ * in a Dictionary; reading every member instead is stricter in the same way. A targeted field
+ * whose directive has a value of the wrong type is ignored as a whole ({@link #parseTargeted}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -132,10 +132,14 @@ public final class CacheControl {
      * a Structured Field Dictionary, not a {@code Cache-Control} list. RFC 9213 requires a cache to
      * ignore the field when it is empty or does not parse, so that case gives an empty result.
      *
-     * <p>Values map to arguments as §2.1 describes: Boolean true → no argument; Integer, Token
-     * and String → their text; a Decimal keeps its text, which is not valid delta-seconds, so
-     * {@code max-age=1.5} counts as invalid rather than being rounded. Boolean false removes the
-     * directive; parameters are ignored.
+     * <p>Values map to arguments as §2.1 describes, and a directive this cache knows must have the
+     * type §2.1 infers for it: an Integer of zero or more for the delta-seconds directives, Boolean
+     * true for those without an argument, Boolean true or a String for {@code no-cache} and
+     * {@code private}. A field with a member of another type — {@code max-age=1.5},
+     * {@code max-age="60"}, {@code no-store=?0}, an inner list — is ignored as a whole, as one that
+     * does not parse is: §2.1 says not to consume such values, and using the rest of the field
+     * would obey a field its author got wrong. Extension directives may have any type; parameters
+     * are ignored.
      *
      * @param fieldLines the values of every line of the targeted field, in order
      * @return the directives, or empty if the field must be ignored
@@ -152,17 +156,32 @@ public final class CacheControl {
         Map<String, List<String>> directives = new LinkedHashMap<>();
         for (Map.Entry<String, StructuredFields.Item> member : members.get()) {
             StructuredFields.Item item = member.getValue();
+            if (!hasInferredType(member.getKey(), item)) {
+                return Optional.empty();
+            }
             if (item instanceof StructuredFields.BooleanItem bool) {
                 if (bool.value()) {
                     add(directives, member.getKey(), null);
                 }
             } else if (item instanceof StructuredFields.TextItem text) {
                 add(directives, member.getKey(), text.text());
-            } else {
-                add(directives, member.getKey(), MALFORMED);
             }
         }
         return Optional.of(of(directives));
+    }
+
+    /** RFC 9213 §2.1: the type a response directive's value must have in a targeted field. */
+    private static boolean hasInferredType(String name, StructuredFields.Item item) {
+        boolean booleanTrue = item instanceof StructuredFields.BooleanItem bool && bool.value();
+        StructuredFields.Kind kind = item instanceof StructuredFields.TextItem text ? text.kind() : null;
+        return switch (name) {
+            case "max-age", "s-maxage", "stale-while-revalidate", "stale-if-error" ->
+                    kind == StructuredFields.Kind.INTEGER && !((StructuredFields.TextItem) item).text().startsWith("-");
+            case "no-store", "must-revalidate", "proxy-revalidate", "public", "no-transform", "immutable",
+                    "must-understand" -> booleanTrue;
+            case "no-cache", "private" -> booleanTrue || kind == StructuredFields.Kind.STRING;
+            default -> true;
+        };
     }
 
     /**

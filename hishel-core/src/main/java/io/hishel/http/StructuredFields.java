@@ -22,7 +22,12 @@ final class StructuredFields {
     }
 
     /** An sf-integer, sf-decimal, sf-string or sf-token, as its text. */
-    record TextItem(String text) implements Item {
+    record TextItem(String text, Kind kind) implements Item {
+    }
+
+    /** Which of the bare items with a text a {@link TextItem} is. */
+    enum Kind {
+        INTEGER, DECIMAL, STRING, TOKEN
     }
 
     /** An inner list or a byte sequence: valid syntax, but no cache directive takes one. */
@@ -186,7 +191,7 @@ final class StructuredFields {
         if (integerDigits == 0 || integerDigits > 15 || fractionDigits == 0 || fractionDigits > 3) {
             throw new ParseError();
         }
-        return new TextItem(input.substring(start, position));
+        return new TextItem(input.substring(start, position), fractionDigits < 0 ? Kind.INTEGER : Kind.DECIMAL);
     }
 
     private TextItem string() {
@@ -202,7 +207,7 @@ final class StructuredFields {
                 }
                 text.append(escaped);
             } else if (c == '"') {
-                return new TextItem(text.toString());
+                return new TextItem(text.toString(), Kind.STRING);
             } else if (c < 0x20 || c > 0x7E) {
                 throw new ParseError();
             } else {
@@ -221,7 +226,7 @@ final class StructuredFields {
             }
             position++;
         }
-        return new TextItem(input.substring(start, position));
+        return new TextItem(input.substring(start, position), Kind.TOKEN);
     }
 
     private void byteSequence() {

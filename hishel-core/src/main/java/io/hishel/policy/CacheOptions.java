@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * What the cache does where RFC 9111 leaves the choice open. The defaults are those of a cautious
- * operator of a shared cache: serve stale responses only when a directive allows it, store no
- * responses that set cookies, cap a single entry at 10 MiB.
+ * operator of a shared cache: serve stale responses only when a directive allows it or, for ten
+ * minutes, while the application cannot be reached; store no responses that set cookies; cap a
+ * single entry at 10 MiB.
  *
  * <p>Build with {@link #builder()}; every argument is checked when it is set, and the message of
  * a rejected value names the option and the accepted values. Immutable and thread-safe.
@@ -31,6 +32,16 @@ import java.util.Set;
  *                               {@code stale-if-error}, {@code stale-while-revalidate} or a client's
  *                               {@code max-stale} allows it. This is hishel's {@code allow_stale},
  *                               bounded.
+ * @param grace                  how long past its freshness a stored response may stand in when
+ *                               the application cannot be reached: it throws before answering, or
+ *                               answers {@code 502} or {@code 504} (a gateway that found no
+ *                               upstream) — RFC 9111 §4.2.4's "disconnected", Varnish's grace, nginx's
+ *                               {@code proxy_cache_use_stale error timeout}. Never where the stored
+ *                               response says {@code must-revalidate}, {@code proxy-revalidate},
+ *                               {@code no-cache}, or (shared) {@code s-maxage}; never for a
+ *                               {@code 500} or {@code 503}, which are answers ({@code stale-if-error}
+ *                               covers them). It keeps what is stored servable; it stores nothing
+ *                               more. {@link Duration#ZERO} turns it off; default 10 minutes.
  * @param heuristicFraction      the fraction of {@code Date − Last-Modified} used as the freshness
  *                               lifetime of a response without explicit freshness (§4.2.2), 0 to 1;
  *                               0 turns heuristic freshness off
@@ -50,6 +61,7 @@ public record CacheOptions(
         boolean shared,
         Set<String> supportedMethods,
         Duration allowStale,
+        Duration grace,
         double heuristicFraction,
         Duration heuristicMaxLifetime,
         boolean honorRequestDirectives,
@@ -59,6 +71,9 @@ public record CacheOptions(
 
     /** The hishel-specific targeted field, obeyed before {@code CDN-Cache-Control}. */
     public static final String HISHEL_CACHE_CONTROL = "Hishel-Cache-Control";
+
+    /** The default of {@link #grace}. */
+    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
 
     /** The targeted field for CDNs and other surrogates (RFC 9213 §3). */
     public static final String CDN_CACHE_CONTROL = "CDN-Cache-Control";
@@ -71,6 +86,7 @@ public record CacheOptions(
      * @param shared                 whether this is a shared cache
      * @param supportedMethods       the methods whose responses may be stored and reused
      * @param allowStale             how long past freshness a response may be served if the application fails
+     * @param grace                  how long past freshness a response may be served if the application cannot be reached
      * @param heuristicFraction      the heuristic freshness fraction, 0 to 1
      * @param heuristicMaxLifetime   the upper bound of a heuristic freshness lifetime
      * @param honorRequestDirectives whether clients' request directives are honoured
@@ -82,6 +98,7 @@ public record CacheOptions(
     public CacheOptions {
         supportedMethods = checkMethods(supportedMethods);
         Require.notNegative(allowStale, "allowStale");
+        Require.notNegative(grace, "grace");
         Require.between(heuristicFraction, 0.0, 1.0, "heuristicFraction");
         Require.notNegative(heuristicMaxLifetime, "heuristicMaxLifetime");
         Require.between(maxEntrySize, 1, Long.MAX_VALUE, "maxEntrySize", "bytes");
@@ -90,8 +107,9 @@ public record CacheOptions(
 
     /**
      * The defaults: a shared cache of GET and HEAD responses, no stale responses beyond what
-     * directives allow, a heuristic of 10% capped at one day, client directives honoured, no
-     * responses with {@code Set-Cookie}, entries up to 10 MiB, and the targeted fields
+     * directives allow but ten minutes of grace while the application cannot be reached, a
+     * heuristic of 10% capped at one day, client directives honoured, no responses with
+     * {@code Set-Cookie}, entries up to 10 MiB, and the targeted fields
      * {@code Hishel-Cache-Control} then {@code CDN-Cache-Control}.
      *
      * @return the default options
@@ -119,6 +137,7 @@ public record CacheOptions(
         builder.shared = shared;
         builder.supportedMethods = supportedMethods;
         builder.allowStale = allowStale;
+        builder.grace = grace;
         builder.heuristicFraction = heuristicFraction;
         builder.heuristicMaxLifetime = heuristicMaxLifetime;
         builder.honorRequestDirectives = honorRequestDirectives;
@@ -173,6 +192,7 @@ public record CacheOptions(
         private boolean shared = true;
         private Set<String> supportedMethods = checkMethods(List.of("GET", "HEAD"));
         private Duration allowStale = Duration.ZERO;
+        private Duration grace = DEFAULT_GRACE;
         private double heuristicFraction = 0.10;
         private Duration heuristicMaxLifetime = Duration.ofDays(1);
         private boolean honorRequestDirectives = true;
@@ -227,6 +247,20 @@ public record CacheOptions(
          */
         public Builder allowStale(Duration allowStale) {
             this.allowStale = Require.notNegative(allowStale, "allowStale");
+            return this;
+        }
+
+        /**
+         * Sets how long past freshness a stored response may stand in when the application cannot
+         * be reached — it throws before answering, or answers 502 or 504 — where no directive
+         * forbids it (default 10 minutes; zero turns it off). See {@link CacheOptions#grace()}.
+         *
+         * @param grace zero or a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder grace(Duration grace) {
+            this.grace = Require.notNegative(grace, "grace");
             return this;
         }
 
@@ -310,7 +344,7 @@ public record CacheOptions(
          * @return immutable options
          */
         public CacheOptions build() {
-            return new CacheOptions(shared, supportedMethods, allowStale, heuristicFraction, heuristicMaxLifetime,
+            return new CacheOptions(shared, supportedMethods, allowStale, grace, heuristicFraction, heuristicMaxLifetime,
                     honorRequestDirectives, storeSetCookie != null ? storeSetCookie : !shared, maxEntrySize,
                     targetedFields);
         }

@@ -134,7 +134,8 @@ public record CacheMiss(Request request, List<Entry> candidates, boolean passThr
             return new CouldNotBeStored(request, response, List.of(), reason);
         }
         if (isError(response)) {
-            Optional<FromCache> stale = FromCache.staleIfError(request, candidates, policy, clock);
+            Optional<FromCache> stale = FromCache.staleIfError(request, candidates, policy, clock,
+                    isUnreachable(response));
             if (stale.isPresent()) {
                 return stale.get();
             }
@@ -144,16 +145,25 @@ public record CacheMiss(Request request, List<Entry> candidates, boolean passThr
 
     /**
      * The application did not answer (an exception, a timeout): a stale stored response may stand
-     * in for it where {@code stale-if-error} or {@link CacheOptions#allowStale()} allows.
+     * in for it where {@code stale-if-error}, {@link CacheOptions#allowStale()} or
+     * {@link CacheOptions#grace()} allows.
      *
      * @return the stale response to serve, or empty to let the failure reach the client
      */
     public Optional<FromCache> onFailure() {
-        return passThrough ? Optional.empty() : FromCache.staleIfError(request, candidates, policy, clock);
+        return passThrough ? Optional.empty() : FromCache.staleIfError(request, candidates, policy, clock, true);
     }
 
     static boolean isError(Response response) {
         return ERROR_STATUSES.contains(response.status());
+    }
+
+    /**
+     * A 502 or 504: a gateway in the application found no upstream to answer (RFC 9110 §15.6.3,
+     * §15.6.5), the "disconnected" of RFC 9111 §4.2.4. A 500 or 503 is the application's own answer.
+     */
+    static boolean isUnreachable(Response response) {
+        return response.status() == 502 || response.status() == 504;
     }
 
     /**

@@ -15,8 +15,10 @@ package io.hishel.spec;
  * <p>States are immutable values and transitions are pure functions of their inputs and the
  * injected clock: no state reads storage or the network. The caller does the I/O each state
  * asks for. Every state but {@link Idle} carries the {@link Reason} it was chosen for.
- * {@code PartialUpdate} (combining partial content, RFC 9111 §3.4) is not implemented: responses
- * with status 206 are never stored.
+ * Range requests are answered from stored full responses ({@link Ranges}); what hishel calls
+ * {@code PartialUpdate}, storing a {@code 206} and combining parts (RFC 9111 §3.4), is left out on
+ * purpose: a miss asks the application for the whole response, so that the whole is stored, and a
+ * {@code 206} arrives only from an application that answers a range nobody sent. It is not stored.
  */
 public sealed interface CacheState permits Idle, Idle.Next, CacheMiss.Next, NeedRevalidation.Next {
 }

@@ -87,11 +87,15 @@ public record FromCache(Request request, Entry entry, Response response, Freshne
     /**
      * RFC 5861 §4 and RFC 9111 §4.2.4: the most recent candidate that may be served stale because
      * the application failed — within the response's {@code stale-if-error}, the request's, or
-     * {@link CacheOptions#allowStale()}, and never against must-revalidate, proxy-revalidate,
+     * {@link CacheOptions#allowStale()}, or, when the application could not be reached at all,
+     * {@link CacheOptions#grace()} — and never against must-revalidate, proxy-revalidate,
      * s-maxage (shared) or no-cache.
+     *
+     * @param unreachable whether the application gave no answer of its own: it threw, or a
+     *                    gateway answered 502 or 504 for it
      */
     static Optional<FromCache> staleIfError(Request request, List<Entry> candidates, CachePolicy policy,
-                                            Clock clock) {
+                                            Clock clock, boolean unreachable) {
         CacheOptions options = policy.options();
         Instant now = clock.instant();
         RequestDirectives requested = RequestDirectives.of(request, options);
@@ -110,8 +114,22 @@ public record FromCache(Request request, Entry entry, Response response, Freshne
                 return Optional.of(of(request, entry, freshness, false, Reason.STALE_ALLOWED_BY_OPTIONS, policy,
                         clock));
             }
+            if (unreachable && !options.grace().isZero() && staleness.compareTo(options.grace()) <= 0
+                    && !wantsValidated(requested)) {
+                return Optional.of(of(request, entry, freshness, false, Reason.STALE_WHILE_DISCONNECTED, policy,
+                        clock));
+            }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A client that asked for a validated or fresh response ({@code no-cache}, {@code max-age=0},
+     * {@code min-fresh}: a hard reload) gets the failure, not the grace: only its own
+     * {@code stale-if-error} or {@code max-stale} would accept a stale answer.
+     */
+    private static boolean wantsValidated(RequestDirectives requested) {
+        return requested.noCache() || requested.maxAge().isPresent() || requested.minFresh().isPresent();
     }
 
     static boolean sendsBody(Request request, Response response) {

@@ -104,7 +104,8 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
         }
         if (CacheMiss.isError(response)) {
             // §4.3.3: a 5xx may be treated as no answer; stored responses stay, as nothing contradicts them.
-            Optional<FromCache> stale = FromCache.staleIfError(request, candidates, policy, clock);
+            Optional<FromCache> stale = FromCache.staleIfError(request, candidates, policy, clock,
+                    CacheMiss.isUnreachable(response));
             if (stale.isPresent()) {
                 return stale.get();
             }
@@ -132,12 +133,13 @@ public record NeedRevalidation(Request request, List<Entry> candidates, Reason r
 
     /**
      * The application did not answer: a stale stored response may stand in for it where
-     * {@code stale-if-error} or {@link CacheOptions#allowStale()} allows (§4.3.3, RFC 5861 §4).
+     * {@code stale-if-error}, {@link CacheOptions#allowStale()} or {@link CacheOptions#grace()}
+     * allows (§4.3.3, §4.2.4, RFC 5861 §4).
      *
      * @return the stale response to serve, or empty to let the failure reach the client
      */
     public Optional<FromCache> onFailure() {
-        return FromCache.staleIfError(request, candidates, policy, clock);
+        return FromCache.staleIfError(request, candidates, policy, clock, true);
     }
 
     /** §4.3.4: update the stored responses the 304 selects, and serve the most recent of them. */

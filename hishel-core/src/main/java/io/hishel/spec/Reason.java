@@ -31,6 +31,12 @@ public enum Reason {
     /** As {@link #STALE_IF_ERROR}, allowed by {@code CacheOptions.allowStale} rather than a directive. */
     STALE_ALLOWED_BY_OPTIONS("stale response served because the application failed, as the options allow",
             "RFC 9111 §4.2.4", null),
+    /**
+     * The application could not be reached — it threw before answering, or answered 502 or 504 —
+     * and a stale stored response stands in, within {@code CacheOptions.grace}.
+     */
+    STALE_WHILE_DISCONNECTED("stale response served because the application could not be reached, within the grace",
+            "RFC 9111 §4.2.4", null),
     /** A {@code FilterPolicy} or {@code hishel_spec_ignore} reuses a stored response without freshness checks. */
     REUSED_WITHOUT_SPECIFICATION("stored response reused without freshness checks (FilterPolicy or hishel_spec_ignore)",
             "hishel policies", null),

@@ -22,8 +22,19 @@ import java.util.Set;
  * dropped, whitespace around {@code ,}, {@code ;} and {@code =} is removed, and fields whose
  * values are case-insensitive ({@code Accept*}) are lower-cased. An absent field never matches a
  * present one, even an empty one.
+ *
+ * <p>{@code Accept-Language} and {@code Accept-Encoding} are lists of weighted preferences (RFC 9110
+ * §12.4.2, §12.5.3, §12.5.4), so they are compared by what they prefer: members are ordered by
+ * weight, highest first, and a weight is written in one form ({@code q=1}, {@code q=1.0} and none
+ * are one weight). Members of equal weight keep their order, because a server may break a tie by
+ * it (Spring's {@code Locale.LanguageRange.parse} does): {@code en, fr} and {@code fr, en} stay
+ * apart, while {@code fr;q=0.5, en} and {@code en, fr;q=0.5} are one variant. A value with a weight
+ * that does not parse, or a parameter other than the weight, is compared as it is written.
  */
 final class Vary {
+
+    /** Fields of weighted preferences whose order carries no meaning beyond the weights. */
+    private static final Set<String> WEIGHTED = Set.of("accept-encoding", "accept-language");
 
     /** Fields whose values RFC 9110 §12.5 defines as case-insensitive tokens. */
     private static final Set<String> CASE_INSENSITIVE = Set.of(
@@ -60,7 +71,10 @@ final class Vary {
                 normalized.append('\u0000');
             } else {
                 String value = normalize(requestHeaders.listValues(name));
-                normalized.append(CASE_INSENSITIVE.contains(name) ? value.toLowerCase(Locale.ROOT) : value);
+                if (CASE_INSENSITIVE.contains(name)) {
+                    value = value.toLowerCase(Locale.ROOT);
+                }
+                normalized.append(WEIGHTED.contains(name) ? byWeight(value) : value);
             }
             normalized.append('\n');
         }
@@ -98,6 +112,73 @@ final class Vary {
             }
         }
         return value.toString();
+    }
+
+    /**
+     * A normalised list of weighted preferences ({@code token[;q=weight]}, whitespace already
+     * removed), ordered by weight with ties in their order, each weight in its shortest form; the
+     * value unchanged if any member is not of that shape.
+     */
+    static String byWeight(String value) {
+        String[] members = value.split(",", -1);
+        List<String> tokens = new ArrayList<>(members.length);
+        List<Integer> weights = new ArrayList<>(members.length);
+        for (String member : members) {
+            int semicolon = member.indexOf(';');
+            String token = semicolon < 0 ? member : member.substring(0, semicolon);
+            int weight = semicolon < 0 ? 1000 : weight(member.substring(semicolon + 1));
+            if (token.isEmpty() || weight < 0) {
+                return value;
+            }
+            tokens.add(token);
+            weights.add(weight);
+        }
+        Integer[] order = new Integer[tokens.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // Stable: members of equal weight keep the order the client gave them.
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(weights.get(b), weights.get(a)));
+        StringBuilder sorted = new StringBuilder(value.length());
+        for (int i : order) {
+            if (sorted.length() > 0) {
+                sorted.append(',');
+            }
+            sorted.append(tokens.get(i));
+            int weight = weights.get(i);
+            if (weight != 1000) {
+                sorted.append(";q=").append(weight / 1000).append('.');
+                String fraction = String.format(Locale.ROOT, "%03d", weight % 1000).replaceAll("0+$", "");
+                sorted.append(fraction.isEmpty() ? "0" : fraction);
+            }
+        }
+        return sorted.toString();
+    }
+
+    /** A weight ({@code q=} then 0 to 1 with up to three decimals, RFC 9110 §12.4.2) in thousandths, or -1. */
+    private static int weight(String parameter) {
+        if (!parameter.startsWith("q=")) {
+            return -1;
+        }
+        String number = parameter.substring(2);
+        if (number.isEmpty() || number.length() > 5 || (number.charAt(0) != '0' && number.charAt(0) != '1')) {
+            return -1;
+        }
+        int thousandths = (number.charAt(0) - '0') * 1000;
+        if (number.length() > 1) {
+            if (number.charAt(1) != '.') {
+                return -1;
+            }
+            int scale = 100;
+            for (int i = 2; i < number.length(); i++, scale /= 10) {
+                char digit = number.charAt(i);
+                if (digit < '0' || digit > '9') {
+                    return -1;
+                }
+                thousandths += (digit - '0') * scale;
+            }
+        }
+        return thousandths > 1000 ? -1 : thousandths;
     }
 
     private static char previous(StringBuilder text) {

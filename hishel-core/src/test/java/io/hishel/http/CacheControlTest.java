@@ -232,11 +232,22 @@ class CacheControlTest {
                 Arguments.of("max-age=60,must-revalidate", Set.of("max-age", "must-revalidate"), OptionalLong.of(60)),
                 Arguments.of("private;x=1, max-age=5;y", Set.of("private", "max-age"), OptionalLong.of(5)),
                 Arguments.of("max-age=60, max-age=10", Set.of("max-age"), OptionalLong.empty()),
-                Arguments.of("max-age=1.5", Set.of("max-age"), OptionalLong.empty()),
-                Arguments.of("max-age=(1 2)", Set.of("max-age"), OptionalLong.empty()),
-                Arguments.of("max-age=:AQID:", Set.of("max-age"), OptionalLong.empty()),
+                Arguments.of("max-age=60;max-age=10", Set.of("max-age"), OptionalLong.of(60)),
+                Arguments.of("no-store=?1", Set.of("no-store"), OptionalLong.empty()),
+                Arguments.of("private=\"Set-Cookie\", max-age=0", Set.of("private", "max-age"), OptionalLong.of(0)),
+                Arguments.of("max-age=60,\tpublic", Set.of("max-age", "public"), OptionalLong.of(60)),
                 Arguments.of("none", Set.of("none"), OptionalLong.empty()),
-                Arguments.of("no-store=?0, max-age=3", Set.of("max-age"), OptionalLong.of(3)));
+                Arguments.of("x-ext=(1 2), x-bytes=:AQID:, x-flag=?0, max-age=3", Set.of("max-age"), OptionalLong.of(3)));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"max-age=1.5", "max-age=\"60\"", "max-age=sixty", "max-age=-1", "max-age=(60)",
+        "max-age=:AQID:", "max-age=?1", "no-store=?0, max-age=3", "no-store=1", "no-store=\"yes\"",
+        "public=?0", "must-revalidate=(a)", "private=set-cookie", "no-cache=1", "no-cache=(\"a\" \"b\")",
+        "s-maxage=1.0", "stale-if-error=\"60\"", "max-age=60, immutable=?0"})
+    @Rfc("RFC 9213 §2.1")
+    void aTargetedFieldWithADirectiveOfTheWrongTypeIsIgnoredAsAWhole(String value) {
+        assertThat(CacheControl.parseTargeted(List.of(value))).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

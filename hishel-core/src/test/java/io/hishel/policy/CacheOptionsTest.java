@@ -40,6 +40,7 @@ class CacheOptionsTest {
                 Arguments.of("supportedMethods", (Consumer<CacheOptions.Builder>) b -> b.supportedMethods(List.of())),
                 Arguments.of("supportedMethods", (Consumer<CacheOptions.Builder>) b -> b.supportedMethods("GE T")),
                 Arguments.of("allowStale", (Consumer<CacheOptions.Builder>) b -> b.allowStale(Duration.ofSeconds(-1))),
+                Arguments.of("grace", (Consumer<CacheOptions.Builder>) b -> b.grace(Duration.ofSeconds(-1))),
                 Arguments.of("heuristicFraction", (Consumer<CacheOptions.Builder>) b -> b.heuristicFraction(1.5)),
                 Arguments.of("heuristicFraction", (Consumer<CacheOptions.Builder>) b -> b.heuristicFraction(Double.NaN)),
                 Arguments.of("heuristicMaxLifetime",
@@ -60,13 +61,15 @@ class CacheOptionsTest {
     @Test
     void theRecordConstructorValidatesToo() {
         assertThatIllegalArgumentException().isThrownBy(() -> new CacheOptions(true, java.util.Set.of("GET"),
-                Duration.ZERO, 2.0, Duration.ZERO, true, false, 1, List.of())).withMessageContaining("heuristicFraction");
+                Duration.ZERO, Duration.ZERO, 2.0, Duration.ZERO, true, false, 1, List.of()))
+                .withMessageContaining("heuristicFraction");
     }
 
     @Test
     void toBuilderKeepsEveryValue() {
         CacheOptions options = CacheOptions.builder().shared(false).supportedMethods("GET", "POST")
-                .allowStale(Duration.ofMinutes(1)).heuristicFraction(0.2).heuristicMaxLifetime(Duration.ofHours(2))
+                .allowStale(Duration.ofMinutes(1)).grace(Duration.ofSeconds(7)).heuristicFraction(0.2)
+                .heuristicMaxLifetime(Duration.ofHours(2))
                 .honorRequestDirectives(false).storeSetCookie(false).maxEntrySize(5).targetedFields(List.of()).build();
 
         assertThat(options.toBuilder().build()).isEqualTo(options);

@@ -122,7 +122,10 @@ public final class DirectiveCases {
                 Expect.NOT_SHARED));
         cases.add(targetedCase("targeted qualified then private", "private=\"X-Id\", max-age=600, private",
                 Expect.NOT_SHARED));
-        cases.add(targetedCase("targeted no-store then false", "no-store, no-store=?0, max-age=600", Expect.NOT_SHARED));
+        // A Boolean false no-store is of the wrong type: the whole field is ignored (RFC 9213 §2.1), and
+        // Cache-Control, which allows sharing, applies.
+        cases.add(targetedCase("targeted no-store then false", "no-store, no-store=?0, max-age=600", Expect.SHARED));
+        cases.add(targetedCase("targeted no-store then mistyped max-age", "no-store, max-age=1.5", Expect.SHARED));
         cases.add(targetedCase("targeted max-age disagrees", "max-age=600, max-age=6000", Expect.NOT_SHARED));
         cases.add(targetedCase("targeted no-store false", "no-store=?0, max-age=600", Expect.SHARED));
         return cases;

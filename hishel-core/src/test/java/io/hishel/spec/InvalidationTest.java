@@ -47,6 +47,25 @@ class InvalidationTest {
                 .isEqualTo(Reason.UNSAFE_METHOD_ERROR);
     }
 
+    /**
+     * RFC 9110 §9.3.3 allows a POST response with explicit freshness and a Content-Location equal
+     * to its target to answer a later GET. This cache does not: a POST answer is often made for
+     * the one who posted ("your order is placed"), and Varnish and nginx do not either. The POST
+     * invalidates the URI, and the next GET asks the application.
+     */
+    @Test
+    @Rfc("RFC 9110 §9.3.3")
+    void aFreshPostResponseWithContentLocationOfItsTargetIsNotReusedForALaterGet() {
+        cache.respond(200, "Cache-Control", "max-age=600", "Content-Location", "https://example.com/items/1");
+        Driver.Exchange post = cache.send("POST", "https://example.com/items/1");
+
+        Driver.Exchange get = cache.get("https://example.com/items/1");
+
+        assertThat(post.fromCache()).isFalse();
+        assertThat(get.fromCache()).isFalse();
+        assertThat(cache.received).extracting(Request::method).endsWith("POST", "GET");
+    }
+
     @Test
     void invalidatesLocationAndContentLocationOfTheSameOrigin() {
         CacheMiss.Next next = unsafe("POST", "https://example.com/items",

@@ -69,7 +69,7 @@ class ServingStaleTest {
         "max-age=10, no-cache"})
     @Rfc({"RFC 9111 §5.2.2.2", "RFC 9111 §5.2.2.8", "RFC 9111 §5.2.2.10", "RFC 9111 §5.2.2.4"})
     void directivesThatForbidStaleWinOverEveryPermission(String cacheControl) {
-        cache.options(CacheOptions.builder().allowStale(Duration.ofDays(1)).build());
+        cache.options(CacheOptions.builder().allowStale(Duration.ofDays(1)).grace(Duration.ofDays(1)).build());
         String forbidding = cacheControl + ", stale-while-revalidate=600, stale-if-error=600";
         storeAndAge(forbidding, 5);
         cache.respond(200, "Cache-Control", forbidding, "ETag", "\"v2\"");
@@ -78,6 +78,10 @@ class ServingStaleTest {
         cache.clock.advanceSeconds(15);
         cache.respond(503);
         assertThat(cache.get("https://example.com/a").status()).isEqualTo(503);
+        cache.respond(504);
+        assertThat(cache.get("https://example.com/a").status()).isEqualTo(504);
+        cache.respond(request -> null);
+        assertThatThrownBy(() -> cache.get("https://example.com/a")).isInstanceOf(Driver.ApplicationFailure.class);
         assertThat(cache.entries).hasSize(1);
     }
 
@@ -189,7 +193,7 @@ class ServingStaleTest {
 
     @Test
     void theAllowStaleOptionIsABoundedStaleIfError() {
-        cache.options(CacheOptions.builder().allowStale(Duration.ofMinutes(5)).build());
+        cache.options(CacheOptions.builder().allowStale(Duration.ofMinutes(5)).grace(Duration.ZERO).build());
         storeAndAge("max-age=10", 300);
         cache.respond(request -> null);
 
@@ -202,6 +206,7 @@ class ServingStaleTest {
 
     @Test
     void aFailingApplicationReachesTheClientWhenNothingAllowsStale() {
+        cache.options(CacheOptions.builder().grace(Duration.ZERO).build());
         storeAndAge("max-age=10", 1);
         cache.respond(request -> null);
 
@@ -230,5 +235,72 @@ class ServingStaleTest {
         cache.respond(request -> null);
 
         assertThatThrownBy(() -> cache.get("https://example.com/a")).isInstanceOf(Driver.ApplicationFailure.class);
+    }
+
+    @Test
+    void anApplicationThatCannotBeReachedIsCoveredByTenMinutesOfGraceByDefault() {
+        storeAndAge("max-age=10", 600);
+        cache.respond(request -> null);
+
+        Driver.Exchange exchange = cache.get("https://example.com/a");
+        assertThat(exchange.status()).isEqualTo(200);
+        assertThat(exchange.reason()).isEqualTo(Reason.STALE_WHILE_DISCONNECTED);
+        assertThat(exchange.header("ETag")).hasValue("\"v1\"");
+
+        cache.clock.advanceSeconds(1);
+        assertThatThrownBy(() -> cache.get("https://example.com/a")).isInstanceOf(Driver.ApplicationFailure.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {502, 504})
+    @Rfc({"RFC 9111 §4.2.4", "RFC 9110 §15.6.3", "RFC 9110 §15.6.5"})
+    void aGatewayThatFoundNoUpstreamIsCoveredByTheGrace(int status) {
+        storeAndAge("max-age=10", 60);
+        cache.respond(status);
+
+        Driver.Exchange exchange = cache.get("https://example.com/a");
+
+        assertThat(exchange.status()).isEqualTo(200);
+        assertThat(exchange.reason()).isEqualTo(Reason.STALE_WHILE_DISCONNECTED);
+        assertThat(cache.entries).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {500, 503})
+    void anErrorTheApplicationAnsweredItselfIsNotCoveredByTheGrace(int status) {
+        storeAndAge("max-age=10", 60);
+        cache.respond(status);
+
+        assertThat(cache.get("https://example.com/a").status()).isEqualTo(status);
+    }
+
+    @ParameterizedTest(name = "Cache-Control: {0}")
+    @ValueSource(strings = {"no-cache", "max-age=0", "min-fresh=5"})
+    @Rfc({"RFC 9111 §5.2.1.4", "RFC 9111 §5.2.1.1", "RFC 9111 §5.2.1.3"})
+    void aClientThatAsksForAValidatedResponseGetsTheFailureNotTheGrace(String requestDirective) {
+        storeAndAge("max-age=10", 60);
+        cache.respond(request -> null);
+
+        assertThatThrownBy(() -> cache.get("https://example.com/a", "Cache-Control", requestDirective))
+                .isInstanceOf(Driver.ApplicationFailure.class);
+    }
+
+    @Test
+    void aGraceOfZeroTurnsItOff() {
+        cache.options(CacheOptions.builder().grace(Duration.ZERO).build());
+        storeAndAge("max-age=10", 1);
+        cache.respond(502);
+
+        assertThat(cache.get("https://example.com/a").status()).isEqualTo(502);
+    }
+
+    @Test
+    @Rfc("RFC 9111 §4.2.4")
+    void theGraceStoresNothingMore() {
+        // A response never fresh and without a validator stays unstored: grace serves what is stored anyway.
+        cache.respond(200, "Cache-Control", "max-age=0");
+
+        assertThat(cache.get("https://example.com/a").reason()).isEqualTo(Reason.NEVER_REUSABLE);
+        assertThat(cache.entries).isEmpty();
     }
 }

@@ -79,11 +79,20 @@ class TargetedCacheControlTest {
 
     @Test
     @Rfc("RFC 9213 §2.1")
-    void aDecimalMaxAgeInATargetedFieldIsNotRounded() {
-        cache.respond(200, "Cache-Control", "max-age=600", "CDN-Cache-Control", "max-age=60.5", "ETag", "\"v\"");
-        cache.get("https://example.com/a");
+    void aDecimalMaxAgeMakesTheTargetedFieldIgnoredAndCacheControlApply() {
+        cache.respond(200, "Cache-Control", "max-age=600", "CDN-Cache-Control", "max-age=60.5, no-store");
 
-        assertThat(cache.get("https://example.com/a").fromCache()).isFalse();
+        assertThat(servedFromCacheAfter(599)).as("not rounded to 60, and no-store with it ignored").isTrue();
+        assertThat(servedFromCacheAfter(601)).isFalse();
+    }
+
+    @ParameterizedTest(name = "CDN-Cache-Control: {0}")
+    @ValueSource(strings = {"max-age=\"600\", no-store", "no-store=?0", "private=set-cookie", "max-age=(1), no-store"})
+    @Rfc("RFC 9213 §2.1")
+    void aTargetedFieldWithAValueOfTheWrongTypeIsIgnoredAsAWhole(String value) {
+        cache.respond(200, "Cache-Control", "max-age=10", "CDN-Cache-Control", value);
+
+        assertThat(servedFromCacheAfter(5)).as("Cache-Control applies").isTrue();
     }
 
     @Test

@@ -71,6 +71,53 @@ class VaryTest {
         assertThat(Vary.key(response.headers(), a)).isEqualTo(Vary.key(response.headers(), b));
     }
 
+    @ParameterizedTest(name = "{0} [{1}] selects the variant of [{2}]")
+    @CsvSource(delimiter = '|', value = {
+        "Accept-Language | fr;q=0.5, en            | en, fr;q=0.5",
+        "Accept-Language | en;q=1.0, fr;q=0.50     | en, fr;q=0.5",
+        "Accept-Language | EN;Q=1, de;q=0.7, fr;q=0.9 | en, fr;q=0.9, de;q=0.7",
+        "Accept-Language | da, en-gb;q=0.8, en;q=0.7 | en-gb;q=0.800, da;q=1, en;q=0.7",
+        "Accept-Encoding | gzip;q=0.8, br          | br;q=1.0, gzip;q=0.8",
+        "Accept-Encoding | identity;q=0, gzip      | gzip, identity;q=0.000"})
+    @Rfc({"RFC 9111 §4.1", "RFC 9110 §12.4.2"})
+    void weightedPreferencesInAnotherOrderSelectTheSameVariant(String field, String first, String second) {
+        Headers vary = Headers.of("Vary", field);
+
+        assertThat(Vary.key(vary, Headers.of(field, first))).isEqualTo(Vary.key(vary, Headers.of(field, second)));
+    }
+
+    @ParameterizedTest(name = "{0} [{1}] and [{2}] stay apart")
+    @CsvSource(delimiter = '|', value = {
+        // A tie is broken by order: a server may answer each in another language.
+        "Accept-Language | en, fr                 | fr, en",
+        "Accept-Encoding | gzip, br               | br, gzip",
+        // Other weights are other preferences, whatever a server would make of them.
+        "Accept-Language | en, fr;q=0.5           | en, fr;q=0.6",
+        "Accept-Language | en;q=0                 | en",
+        // Not weighted preferences as this reads them: compared as written.
+        "Accept-Language | en;q=abc, fr           | fr, en;q=abc",
+        "Accept-Language | en;q=1.5, fr           | fr, en;q=1.5",
+        "Accept-Encoding | gzip;level=1, br       | br, gzip;level=1",
+        "Accept          | text/html;q=0.5, application/json | application/json, text/html;q=0.5"})
+    @Rfc("RFC 9111 §4.1")
+    void aNormalisationNeverJoinsPreferencesThatMayBeAnsweredDifferently(String field, String first, String second) {
+        Headers vary = Headers.of("Vary", field);
+
+        assertThat(Vary.key(vary, Headers.of(field, first))).isNotEqualTo(Vary.key(vary, Headers.of(field, second)));
+    }
+
+    @Test
+    @Rfc("RFC 9111 §4.1")
+    void aReorderedAcceptLanguageIsAHitOfTheStoredVariant() {
+        cache.get("https://example.com/a", "Accept-Language", "de;q=0.5, en");
+
+        Driver.Exchange reordered = cache.get("https://example.com/a", "Accept-Language", "en, de;q=0.5");
+
+        assertThat(reordered.fromCache()).isTrue();
+        assertThat(reordered.body()).isEqualTo(Body.ofUtf8("de;q=0.5, en"));
+        assertThat(cache.get("https://example.com/a", "Accept-Language", "de, en").fromCache()).isFalse();
+    }
+
     @Test
     void combinesSeparateFieldLinesLikeOne() {
         Headers vary = Headers.of("Vary", "Accept-Encoding");

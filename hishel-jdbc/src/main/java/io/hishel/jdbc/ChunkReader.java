@@ -82,6 +82,63 @@ final class ChunkReader extends InputStream {
         return n;
     }
 
+    @Override
+    public long skip(long n) throws IOException {
+        if (n <= 0 || delivered >= size) {
+            return 0;
+        }
+        long target = Math.min(size, delivered + n);
+        long skipped = target - delivered;
+        if (skipped <= chunk.length - position) {
+            position += (int) skipped;
+            delivered = target;
+            return skipped;
+        }
+        if (target == size) {
+            chunk = new byte[0];
+            position = 0;
+            delivered = size;
+            return skipped;
+        }
+        long chunkLength = firstChunkLength();
+        int number = (int) (target / chunkLength);
+        long start = number * chunkLength;
+        byte[] fetched = fetch(number);
+        checksum.skipTo(number, start);
+        try {
+            checksum.verify(id, number, fetched, storedChecksum, size, bodyChecksum);
+        } catch (CorruptBodyException e) {
+            corrupt.report(id, e);
+            throw e;
+        }
+        chunk = fetched;
+        nextChunk = number + 1;
+        position = (int) (target - start);
+        delivered = target;
+        return skipped;
+    }
+
+    private long firstChunkLength() throws IOException {
+        try {
+            Long length = transactions.read("measure the chunks of entry " + id, connection -> {
+                try (PreparedStatement select = connection.prepareStatement(Sql.FIRST_CHUNK_LENGTH)) {
+                    transactions.dialect().bindId(select, 1, id);
+                    select.setInt(2, Sql.BODY);
+                    try (ResultSet result = select.executeQuery()) {
+                        return result.next() ? result.getLong(1) : null;
+                    }
+                }
+            });
+            if (length == null || length <= 0) {
+                throw new IOException(transactions.description() + ": the first chunk of entry " + id
+                        + " is missing; the entry was deleted while it was read");
+            }
+            return length;
+        } catch (StorageException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     /** Fetches a chunk, and keeps its stored checksum in {@link #storedChecksum}. */
     private byte[] fetch(int number) throws IOException {
         try {

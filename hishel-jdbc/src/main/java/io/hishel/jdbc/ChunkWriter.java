@@ -49,6 +49,8 @@ final class ChunkWriter extends ChunkingWriter {
     private final Cleanup cleanup;
     private final Tier tier;
     private final Set<ChunkWriter> open;
+    /** Whether the database failed a write of this writer; then an abort leaves the rows to clean-up. */
+    private boolean databaseFailed;
 
     /**
      * Inserts the row of an entry, invisible until committed, and its tags, in one transaction.
@@ -119,7 +121,7 @@ final class ChunkWriter extends ChunkingWriter {
     @Override
     protected void writeChunk(int number, byte[] chunk) {
         int crc = checksum.chunk(number, chunk);
-        transactions.write("write chunk " + number + " of entry " + id, connection -> {
+        write("write chunk " + number + " of entry " + id, connection -> {
             insertChunk(connection, number, chunk, crc);
             return null;
         });
@@ -150,7 +152,7 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     private void commit(int number, byte[] last, long size, long now, int lastCrc, boolean unverifiable) {
-        transactions.write("commit entry " + id, connection -> {
+        write("commit entry " + id, connection -> {
             if (last.length > 0) {
                 insertChunk(connection, number, last, lastCrc);
             }
@@ -175,10 +177,24 @@ final class ChunkWriter extends ChunkingWriter {
     @Override
     protected void abortEntry() {
         open.remove(this);
+        if (databaseFailed) {
+            // The database has just failed, perhaps at its deadline: asking it again would make the
+            // request wait twice. Clean-up deletes an entry never completed after the incomplete grace.
+            return;
+        }
         transactions.quietly("abort entry " + id, () -> transactions.write("abort entry " + id, connection -> {
             cleanup.deleteEntries(connection, List.of(id));
             return null;
         }));
+    }
+
+    private void write(String operation, Transactions.SqlWork<Void> work) {
+        try {
+            transactions.write(operation, work);
+        } catch (StorageException e) {
+            databaseFailed = true;
+            throw e;
+        }
     }
 
     private void insertChunk(Connection connection, int number, byte[] chunk, int crc) throws SQLException {

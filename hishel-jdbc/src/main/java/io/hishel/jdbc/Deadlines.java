@@ -61,7 +61,13 @@ final class Deadlines {
         Call call = new Call(connection, deadline);
         inFlight.add(call);
         try {
-            return work.run(connection);
+            T result = work.run(connection);
+            if (call.end()) {
+                // Interrupted just as it ended: a PostgreSQL connection is closed, and its pool learns it
+                // only from a call that fails through it, before it lends the connection again.
+                probe(connection);
+            }
+            return result;
         } catch (SQLException | RuntimeException e) {
             if (call.interrupted()) {
                 throw late(timeout, e);
@@ -74,18 +80,31 @@ final class Deadlines {
         }
     }
 
+    private static void probe(Connection connection) {
+        try {
+            connection.getAutoCommit();
+        } catch (SQLException expected) {
+            // What the pool needed to see.
+        }
+    }
+
     /** Stops the sweeper; calls still in flight are no longer held to their deadlines. */
     void close() {
         sweeper.shutdownNow();
     }
 
     private void sweep() {
-        long now = System.nanoTime();
-        for (Call call : inFlight) {
-            if (now - call.deadline >= 0) {
-                // Again at every sweep: an interruption that falls between two statements is lost.
-                call.interrupt(dialect);
+        try {
+            long now = System.nanoTime();
+            for (Call call : inFlight) {
+                if (now - call.deadline >= 0) {
+                    // Again at every sweep: an interruption that falls between two statements is lost.
+                    call.interrupt(dialect);
+                }
             }
+        } catch (Throwable e) {
+            // A task that throws is never run again: the deadlines would no longer hold.
+            Transactions.LOG.warn("Could not interrupt the calls past their deadline", e);
         }
     }
 
@@ -121,8 +140,10 @@ final class Deadlines {
             return interrupted;
         }
 
-        synchronized void end() {
+        /** Ends the call; whether it was interrupted. */
+        synchronized boolean end() {
             ended = true;
+            return interrupted;
         }
     }
 }

@@ -104,11 +104,17 @@ public final class JdbcStorage implements Storage {
         this.corrupt = new CorruptEntries(description, transactions, this::remove);
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
         this.listing = new Listing(clock, maintenanceTransactions, accesses, corrupt);
-        cleanup.measure();
-        // Last but the schedule: a storage that fails to build must not leave a listening thread behind.
-        this.notifications = tier.enabled() && dialect == Dialect.POSTGRESQL
-                && connections instanceof Connections.Given given
-                ? TierNotifications.start(given.dataSource(), maintenanceTransactions, tier) : null;
+        try {
+            cleanup.measure();
+            // Last but the schedule: a storage that fails to build must not leave a listening thread behind.
+            this.notifications = tier.enabled() && dialect == Dialect.POSTGRESQL
+                    && connections instanceof Connections.Given given
+                    ? TierNotifications.start(given.dataSource(), maintenanceTransactions, tier) : null;
+        } catch (RuntimeException e) {
+            // The storage never comes to be: its deadline sweeper must not outlive it.
+            transactions.close();
+            throw e;
+        }
         this.maintenance = builder.scheduled
                 ? Maintenance.start(options.cleanupInterval(), cleanup, accesses, maintenanceTransactions) : null;
     }

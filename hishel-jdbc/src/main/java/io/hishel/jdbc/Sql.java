@@ -47,6 +47,13 @@ final class Sql {
     static final String SELECT_CHUNK = "SELECT chunk_data, chunk_crc FROM hishel_streams"
             + " WHERE entry_id = ? AND kind = ? AND chunk_number = ?";
 
+    /**
+     * The length of a body's first chunk, which every chunk but the last has, so that a reader can
+     * seek: both databases read it from the value's header, without the bytes.
+     */
+    static final String FIRST_CHUNK_LENGTH = "SELECT length(chunk_data) FROM hishel_streams"
+            + " WHERE entry_id = ? AND kind = ? AND chunk_number = 0";
+
     // Writing: the row first, then the chunks, then the completion that makes it visible.
 
     static final String INSERT_ENTRY = "INSERT INTO hishel_entries"

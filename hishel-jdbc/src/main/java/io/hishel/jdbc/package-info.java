@@ -5,7 +5,7 @@
  * <p>Inside, one question each: {@code Sql} holds every statement, with the visible-entry condition
  * written once; {@code Dialect} is what differs between the two databases; {@code Transactions}
  * runs reads and write transactions, takes SQLite's writer turns and turns {@code SQLException}
- * into {@code StorageException}; {@code Connections} is where it borrows: a DataSource the storage
+ * into {@code StorageException}; {@code Deadlines} interrupts a call still running at its timeout; {@code Connections} is where it borrows: a DataSource the storage
  * was given, or {@code SqliteFile}, the file the storage owns, opened again when it is deleted,
  * replaced or corrupt ({@code Corruption} says when), each time on a new {@code SqlitePool}, which
  * opens a SQLite file and notices when it was replaced; {@code Migration} runs the Flyway scripts.

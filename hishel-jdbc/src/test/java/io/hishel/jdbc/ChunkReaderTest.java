@@ -66,6 +66,46 @@ class ChunkReaderTest {
         }
     }
 
+    /** Issue 14: a range far into a large body must not read the chunks before it. */
+    @Test
+    void aSkipPastTheChunkAtHandGoesToTheChunkOfTheTargetWithoutReadingThoseBefore() throws IOException {
+        store("abcd", "efgh", "ijkl", "mn");
+        // Chunk 1 no longer matches its checksum: reading it would fail.
+        tables.execute("UPDATE hishel_streams SET chunk_data = x'00000000' WHERE chunk_number = 1");
+
+        try (InputStream body = reader(14)) {
+            assertThat(body.skip(9)).isEqualTo(9);
+            assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("jklmn");
+        }
+        assertThat(removed).isEmpty();
+    }
+
+    @Test
+    void aSkipWithinTheChunkAtHandAndToTheEndReadsNothingMore() throws IOException {
+        store("abcd", "efgh");
+
+        try (InputStream body = reader(8)) {
+            assertThat((char) body.read()).isEqualTo('a');
+            assertThat(body.skip(2)).isEqualTo(2);
+            assertThat((char) body.read()).isEqualTo('d');
+            assertThat(body.skip(100)).isEqualTo(4);
+            assertThat(body.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void theChunkASkipLandsOnIsStillChecked() {
+        store("abcd", "efgh", "ijkl");
+        tables.execute("UPDATE hishel_streams SET chunk_data = x'00000000' WHERE chunk_number = 2");
+
+        assertThatThrownBy(() -> {
+            try (InputStream body = reader(12)) {
+                body.skipNBytes(9);
+            }
+        }).isInstanceOf(CorruptBodyException.class);
+        assertThat(removed).containsExactly(id);
+    }
+
     @Test
     void readsByteByByteAsInBlocks() throws IOException {
         store("abcd", "ef");

@@ -127,6 +127,28 @@ class ChunkWriterTest {
         assertThat(count("SELECT COUNT(*) FROM hishel_streams")).isZero();
     }
 
+    /**
+     * Issue 13: a write that met a stalled database at its deadline was followed by an abort that
+     * waited for the same database again, doubling the request's wait. The rows are clean-up's.
+     */
+    @Test
+    void aWriterWhoseWriteTheDatabaseFailedAbortsWithoutAskingItAgain() {
+        ChunkWriter writer = start();
+        tables.execute("CREATE TRIGGER full_disk BEFORE INSERT ON hishel_streams"
+                + " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+
+        assertThatThrownBy(() -> writer.write(new byte[1500])).isInstanceOf(StorageException.class)
+                .hasMessageContaining("database or disk is full");
+
+        assertThat(open).doesNotContain(writer);
+        assertThat(count("SELECT COUNT(*) FROM hishel_entries WHERE completed_at IS NULL"))
+                .as("left for clean-up").isEqualTo(1);
+        tables.execute("DROP TRIGGER full_disk");
+        clock.advance(options.incompleteGrace().plusSeconds(1));
+        new Cleanup(options, tables.transactions, new AccessRecorder(clock, tables.transactions), Tier.off()).run();
+        assertThat(count("SELECT COUNT(*) FROM hishel_entries")).isZero();
+    }
+
     @Test
     void anEntryLargerThanTheWholeStorageIsRefusedAndNothingOfItStays() {
         ChunkWriter writer = start();

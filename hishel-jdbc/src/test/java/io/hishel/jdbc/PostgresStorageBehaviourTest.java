@@ -218,6 +218,7 @@ class PostgresStorageBehaviourTest {
                 () -> storage.openBody(stored.id()),
                 () -> reading.readNBytes(200_000),
                 () -> {
+                    // A writer whose write failed aborts without asking the database again.
                     writing.write(body);
                     writing.commit();
                 },

@@ -531,5 +531,21 @@ public final class MemoryStorage implements Storage {
             position += n;
             return n;
         }
+
+        /** Steps over whole chunks without copying them: a range far into a body starts at once. */
+        @Override
+        public long skip(long n) {
+            long skipped = 0;
+            while (skipped < n && chunk < chunks.size()) {
+                int step = (int) Math.min(n - skipped, chunks.get(chunk).length - position);
+                position += step;
+                skipped += step;
+                if (position == chunks.get(chunk).length) {
+                    chunk++;
+                    position = 0;
+                }
+            }
+            return skipped;
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.hishel.http.Response;
 import io.hishel.servlet.CapturingResponse.Commit;
 import io.hishel.servlet.CapturingResponse.Destination;
 import io.hishel.spec.CouldNotBeStored;
+import io.hishel.spec.Ranges;
 import io.hishel.spec.Reason;
 import io.hishel.spec.StoreAndUse;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * a client waits for, {@link RefreshCommitter} for a background refresh nobody waits for.
  */
 abstract class AnswerCommitter implements CapturingResponse.Committer {
+
+    private static final Ranges.Answer WHOLE = new Ranges.Whole();
 
     final CacheContext context;
     final ClientRequest client;
@@ -92,7 +95,35 @@ abstract class AnswerCommitter implements CapturingResponse.Committer {
             return passOn(capture, app, kind);
         }
         outcome.storing(store.reason(), ResponseWriter.ttl(store.freshness()));
-        return tee.get().alsoTo(clientCopy(store.clientResponse(app)));
+        Response clientResponse = store.clientResponse(app);
+        Ranges.Answer range = rangeOf(clientResponse, app);
+        if (range instanceof Ranges.Part part) {
+            return tee.get().alsoTo(clientCopy(part.head()), part.first(), part.length());
+        }
+        if (range instanceof Ranges.Unsatisfiable refusal) {
+            // The client learns the length; the whole body still goes to storage.
+            writer.sendHead(refusal.head());
+            return tee.get();
+        }
+        return tee.get().alsoTo(clientCopy(clientResponse));
+    }
+
+    /**
+     * The part of a storable answer a client's {@code Range} asks for (RFC 9110 §14): the
+     * application was asked for all of it, so that it can be stored, and the client gets its part
+     * as it streams. Without a {@code Content-Length} the length is known only at the end, too late
+     * for the head: the client gets the whole response, as §14.2 allows.
+     */
+    private Ranges.Answer rangeOf(Response clientResponse, Response app) {
+        if (!client.core().headers().contains("Range")) {
+            return WHOLE;
+        }
+        List<String> lengths = app.headers().allValues("Content-Length");
+        String length = lengths.size() == 1 ? lengths.get(0).trim() : "";
+        if (length.isEmpty() || length.length() > 18 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return WHOLE;
+        }
+        return Ranges.of(client.core(), clientResponse, Long.parseLong(length));
     }
 
     void land(boolean storable) {

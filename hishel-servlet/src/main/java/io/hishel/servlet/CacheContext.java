@@ -44,6 +44,8 @@ final class CacheContext {
     final Idle idle;
     final GuardedStorage storage;
     final Collapser collapser;
+    /** The URLs that go straight to the application for a while, or null when hit-for-pass is off. */
+    final HitForPass hitForPass;
     final BackgroundRefresh refresh;
     final Counters counters = new Counters();
     /** How long a collapsed request waits, or null when collapsing is off. */
@@ -86,6 +88,9 @@ final class CacheContext {
                 new ThreadPoolExecutor.AbortPolicy()) : null;
         this.refresh = new BackgroundRefresh(builder.refreshExecutor == null ? ownedRefreshes : builder.refreshExecutor);
         this.collapser = new Collapser(builder.hitForMiss, Ticker.systemTicker());
+        // On the filter's clock, so that a test moves it as it moves freshness.
+        this.hitForPass = builder.hitForPass.isZero() ? null
+                : new HitForPass(builder.hitForPass, () -> clock.millis() * 1_000_000L);
         this.collapseTimeout = builder.collapsing ? builder.collapseTimeout : null;
         this.metadataHeaders = builder.metadataHeaders;
         this.cacheStatus = builder.cacheStatus;
@@ -98,7 +103,10 @@ final class CacheContext {
         this.needsResponseBody = policy instanceof FilterPolicy filterPolicy && filterPolicy.responseFiltersNeedBody();
         List<String> internal = new ArrayList<>(ExchangeSettings.METADATA_FIELDS);
         if (builder.stripTargetedFields) {
-            internal.addAll(options.targetedFields());
+            // CDN-Cache-Control is addressed to every CDN (RFC 9213 §3): one in front still needs it.
+            options.targetedFields().stream()
+                    .filter(field -> !field.equalsIgnoreCase(CacheOptions.CDN_CACHE_CONTROL))
+                    .forEach(internal::add);
         }
         this.internalFields = caseInsensitive(internal);
     }

@@ -76,6 +76,10 @@ final class Exchange {
             }
             return;
         }
+        if (context.hitForPass != null && context.hitForPass.applies(client.core().url())) {
+            passThrough("bypass", "hit-for-pass");
+            return;
+        }
         Optional<List<Entry>> entries = lookup();
         if (entries.isEmpty()) {
             passThrough("bypass", "storage-unavailable");

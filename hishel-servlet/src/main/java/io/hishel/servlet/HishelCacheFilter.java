@@ -84,6 +84,17 @@ public final class HishelCacheFilter implements Filter {
     }
 
     /**
+     * Forgets every URL the filter sends straight to the application for its uncacheable answers
+     * (hit-for-pass): their next requests are looked up again. Call it after purging the storage
+     * by other means than an unsafe request, as the starter's Actuator endpoint does.
+     */
+    public void forgetHitForPass() {
+        if (context.hitForPass != null) {
+            context.hitForPass.forgetAll();
+        }
+    }
+
+    /**
      * The storage this filter uses.
      *
      * @return the storage
@@ -127,6 +138,8 @@ public final class HishelCacheFilter implements Filter {
         public static final Duration DEFAULT_COLLAPSE_TIMEOUT = Duration.ofSeconds(10);
         /** The default of {@link #hitForMiss}. */
         public static final Duration DEFAULT_HIT_FOR_MISS = Duration.ofMinutes(2);
+        /** The default of {@link #hitForPass}. */
+        public static final Duration DEFAULT_HIT_FOR_PASS = Duration.ofMinutes(2);
         /** The default of {@link #metadataHeaders}. */
         public static final boolean DEFAULT_METADATA_HEADERS = true;
         /** The default of {@link #cacheStatus}. */
@@ -153,6 +166,7 @@ public final class HishelCacheFilter implements Filter {
         boolean collapsing = DEFAULT_COLLAPSING;
         Duration collapseTimeout = DEFAULT_COLLAPSE_TIMEOUT;
         Duration hitForMiss = DEFAULT_HIT_FOR_MISS;
+        Duration hitForPass = DEFAULT_HIT_FOR_PASS;
         boolean metadataHeaders = DEFAULT_METADATA_HEADERS;
         boolean cacheStatus = DEFAULT_CACHE_STATUS;
         String cacheName = DEFAULT_CACHE_NAME;
@@ -259,6 +273,22 @@ public final class HishelCacheFilter implements Filter {
         }
 
         /**
+         * How long a URL whose answer can never be stored, whoever asks ({@code no-store},
+         * {@code private}, a status no cache stores, no freshness and no validator), goes straight
+         * to the application (Varnish's hit-for-pass): no lookup, no capture, and
+         * {@code Cache-Status: ...; fwd=bypass; detail=hit-for-pass}. An unsafe request that
+         * invalidates the URL, or {@link HishelCacheFilter#forgetHitForPass()}, ends it at once;
+         * the time ends it anyway, so a route that becomes cacheable is cached again.
+         *
+         * @param duration zero to turn it off, or positive; default 2 minutes
+         * @return this builder
+         */
+        public Builder hitForPass(Duration duration) {
+            this.hitForPass = Require.notNegative(duration, "hitForPass");
+            return this;
+        }
+
+        /**
          * Whether responses carry {@code X-Hishel-From-Cache}, {@code X-Hishel-Revalidated},
          * {@code X-Hishel-Stored} and {@code X-Hishel-Spec-Ignored}. Default true.
          *
@@ -299,9 +329,12 @@ public final class HishelCacheFilter implements Filter {
         }
 
         /**
-         * Whether the targeted fields of {@link CacheOptions#targetedFields()} (such as
-         * {@code Hishel-Cache-Control} and {@code CDN-Cache-Control}) are removed from what the
-         * client receives. Default true: they are addressed to this cache.
+         * Whether the targeted fields addressed to this cache alone are removed from what the
+         * client receives: those of {@link CacheOptions#targetedFields()} other than
+         * {@code CDN-Cache-Control}, so {@code Hishel-Cache-Control} by default. Default true.
+         * {@code CDN-Cache-Control} is addressed to every CDN (RFC 9213 §3) and always passes on,
+         * so a CDN in front of the application still sees it; so do targeted fields not on the
+         * target list (§2.2).
          *
          * @param strip whether to remove them
          * @return this builder

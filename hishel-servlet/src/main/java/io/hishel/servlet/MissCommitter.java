@@ -42,7 +42,14 @@ final class MissCommitter extends AnswerCommitter {
         CacheMiss.Next next = miss.next(app, client.settings().answered(appResponse));
         if (next instanceof InvalidateEntries invalidation) {
             for (URI uri : invalidation.uris()) {
-                context.storage.run(StorageOperation.INVALIDATE, () -> context.storage.storage().invalidate(uri));
+                Runnable invalidate = () -> context.storage.storage().invalidate(uri);
+                if (!context.storage.run(StorageOperation.INVALIDATE, invalidate)) {
+                    // §4.4 says MUST; the request cannot wait longer for it: once more off the request's thread.
+                    context.later(() -> context.storage.run(StorageOperation.INVALIDATE, invalidate));
+                }
+                if (context.hitForPass != null) {
+                    context.hitForPass.forget(uri);
+                }
             }
             outcome.reason(invalidation.reason());
             return passOn(capture, app, kind);
@@ -57,7 +64,11 @@ final class MissCommitter extends AnswerCommitter {
         if (next instanceof StoreAndUse store) {
             return store(store, capture, app, kind);
         }
-        return notStored((CouldNotBeStored) next, capture, app, kind);
+        CouldNotBeStored refusal = (CouldNotBeStored) next;
+        if (context.hitForPass != null) {
+            context.hitForPass.answered(miss, app, refusal.reason());
+        }
+        return notStored(refusal, capture, app, kind);
     }
 
 }

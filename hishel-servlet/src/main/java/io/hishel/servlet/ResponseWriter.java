@@ -1,9 +1,12 @@
 package io.hishel.servlet;
 
 import io.hishel.http.Headers;
+import io.hishel.http.Request;
 import io.hishel.http.Response;
 import io.hishel.spec.Freshness;
 import io.hishel.spec.FromCache;
+import io.hishel.spec.Ranges;
+import io.hishel.storage.CorruptBodyException;
 import io.hishel.storage.Entry;
 import io.hishel.storage.StoredBody;
 import io.hishel.servlet.CapturingResponse.Commit;
@@ -25,6 +28,7 @@ import java.util.Optional;
 final class ResponseWriter {
 
     private static final int COPY_BUFFER = 16 * 1024;
+    private static final Ranges.Answer WHOLE = new Ranges.Whole();
 
     private final CacheContext context;
     private final HttpServletResponse response;
@@ -56,18 +60,22 @@ final class ResponseWriter {
 
     /** Serves a stored response the engine chose, with the given head. */
     boolean serve(FromCache hit, Response head) throws IOException {
-        return serve(head, hit.entry(), hit.sendsBody(), () -> outcome.hit(hit.reason(), ttl(hit.freshness())));
+        return serve(hit.request(), head, hit.entry(), hit.sendsBody(),
+                () -> outcome.hit(hit.reason(), ttl(hit.freshness())));
     }
 
     /**
-     * Writes a stored response. The first part of the body is read before anything is sent, so a
-     * storage that cannot deliver it leaves the request free to go to the application, and the
-     * outcome is described only once the response is certain to come from storage.
+     * Writes a stored response, or the part of it a {@code Range} asks for ({@link Ranges}). The
+     * first part of the body is read before anything is sent, so a storage that cannot deliver it
+     * leaves the request free to go to the application, and the outcome is described only once
+     * the response is certain to come from storage.
      *
+     * @param request  the request answered, whose {@code Range} chooses the part
      * @param describe records the outcome and counts it, just before the head is sent
      * @return false if the body could not be read (nothing was sent, nothing recorded)
      */
-    boolean serve(Response head, Entry entry, boolean sendsBody, Runnable describe) throws IOException {
+    boolean serve(Request request, Response head, Entry entry, boolean sendsBody, Runnable describe)
+            throws IOException {
         GuardedStorage storage = context.storage;
         if (!sendsBody) {
             describe.run();
@@ -86,22 +94,39 @@ final class ResponseWriter {
             return false;
         }
         try (StoredBody body = opened.get(); InputStream in = body.stream()) {
-            byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(body.size(), 1))];
-            int first;
-            try {
-                first = in.readNBytes(buffer, 0, buffer.length);
-            } catch (IOException | UncheckedIOException e) {
-                storage.failed(StorageOperation.READ_BODY, e);
-                storageFailed = true;
-                return false;
-            }
-            describe.run();
-            sendHead(head, body.size());
-            ServletOutputStream out = response.getOutputStream();
-            out.write(buffer, 0, first);
-            int n;
-            while ((n = read(in, buffer, entry)) > 0) {
-                out.write(buffer, 0, n);
+            Ranges.Answer range = request.headers().contains("Range") ? Ranges.of(request, head, body.size()) : WHOLE;
+            if (range instanceof Ranges.Unsatisfiable refusal) {
+                describe.run();
+                sendHead(refusal.head(), 0);
+            } else {
+                Ranges.Part part = range instanceof Ranges.Part p ? p : null;
+                long length = part != null ? part.length() : body.size();
+                byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(length, 1))];
+                int first;
+                try {
+                    if (part != null) {
+                        // Storages that can seek skip the chunks before the part without reading them.
+                        in.skipNBytes(part.first());
+                    }
+                    first = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, length));
+                } catch (IOException | UncheckedIOException e) {
+                    storage.failed(StorageOperation.READ_BODY, e);
+                    // A damaged body is gone from storage, which works: the application's answer may take its place.
+                    storageFailed = !(e instanceof CorruptBodyException);
+                    return false;
+                }
+                describe.run();
+                sendHead(part != null ? part.head() : head, length);
+                ServletOutputStream out = response.getOutputStream();
+                out.write(buffer, 0, first);
+                for (long left = length - first; left > 0; ) {
+                    int n = read(in, buffer, (int) Math.min(buffer.length, left), entry);
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buffer, 0, n);
+                    left -= n;
+                }
             }
         }
         recordHit(entry);
@@ -122,9 +147,9 @@ final class ResponseWriter {
         context.storage.run(StorageOperation.RECORD_ACCESS, () -> context.storage.storage().recordAccess(entry.id()));
     }
 
-    private int read(InputStream in, byte[] buffer, Entry entry) throws IOException {
+    private int read(InputStream in, byte[] buffer, int length, Entry entry) throws IOException {
         try {
-            return in.read(buffer);
+            return in.read(buffer, 0, length);
         } catch (IOException | UncheckedIOException e) {
             // The head is sent: the only answer left is an incomplete one, the connection closed before the
             // declared length, never another body after this one.

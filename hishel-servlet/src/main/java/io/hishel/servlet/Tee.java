@@ -32,6 +32,11 @@ final class Tee implements Destination {
     private final BooleanSupplier madeForOneSession;
     private boolean storing = true;
     private boolean tooLarge;
+    /** The bytes of the body the client receives, for a range: from {@link #clientFirst} to before {@link #clientEnd}. */
+    private long clientFirst;
+    private long clientEnd = Long.MAX_VALUE;
+    /** The body's bytes written so far. */
+    private long offset;
 
     private Tee(CacheContext context, OutcomeRecorder outcome, EntryWriter writer, boolean storesBody,
                 List<Entry> obsolete, Collapser.Flight flight, BooleanSupplier madeForOneSession) {
@@ -67,11 +72,24 @@ final class Tee implements Destination {
         return this;
     }
 
+    /** The client receives a part of the body: {@code length} bytes from {@code first}, the range it asked for. */
+    Tee alsoTo(ServletOutputStream client, long first, long length) {
+        this.client = client;
+        this.clientFirst = first;
+        this.clientEnd = first + length;
+        return this;
+    }
+
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (client != null) {
-            client.write(bytes, offset, length);
+            long from = Math.max(this.offset, clientFirst);
+            long to = Math.min(this.offset + length, clientEnd);
+            if (from < to) {
+                client.write(bytes, offset + (int) (from - this.offset), (int) (to - from));
+            }
         }
+        this.offset += length;
         if (!storing || !storesBody) {
             return;
         }

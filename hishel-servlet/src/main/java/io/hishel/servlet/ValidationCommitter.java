@@ -39,7 +39,7 @@ final class ValidationCommitter extends AnswerCommitter {
         if (next instanceof NeedToBeUpdated update) {
             freshen(context, update);
             land(true);
-            boolean served = writer.serve(update.response(), update.entry(), update.sendsBody(),
+            boolean served = writer.serve(update.request(), update.response(), update.entry(), update.sendsBody(),
                     () -> outcome.revalidated(update.reason(), ResponseWriter.ttl(update.freshness())));
             if (!served) {
                 writer.storedBodyUnavailable();

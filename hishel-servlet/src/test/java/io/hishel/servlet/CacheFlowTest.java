@@ -176,22 +176,61 @@ class CacheFlowTest extends FilterTestSupport {
 
     @Test
     @Rfc("RFC 9111 §4.2.4")
-    void withoutStaleIfErrorTheApplicationsErrorReachesTheClient() throws Exception {
+    void withoutStaleIfErrorOrGraceTheApplicationsErrorReachesTheClient() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        start().route("/fails", (request, response) -> {
-            if (calls.incrementAndGet() == 1) {
-                response.setHeader("Cache-Control", "max-age=10");
-                response.setHeader("ETag", "\"x\"");
-                response.getWriter().write("good");
-            } else {
-                throw new IllegalStateException("down");
-            }
-        });
+        start(builder -> builder.policy(new io.hishel.policy.SpecificationPolicy(
+                io.hishel.policy.CacheOptions.builder().grace(java.time.Duration.ZERO).build())))
+                .route("/fails", (request, response) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        response.setHeader("Cache-Control", "max-age=10");
+                        response.setHeader("ETag", "\"x\"");
+                        response.getWriter().write("good");
+                    } else {
+                        throw new IllegalStateException("down");
+                    }
+                });
 
         server.get("/fails");
         clock.advanceSeconds(60);
 
         assertThat(server.get("/fails").statusCode()).isEqualTo(500);
+    }
+
+    /** Issue 14: a Varnish user expects grace to keep a site up while the application is down. */
+    @Test
+    @Rfc("RFC 9111 §4.2.4")
+    void whileTheApplicationCannotBeReachedAStaleResponseStandsInForTheGrace() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> mode = new java.util.concurrent.atomic.AtomicReference<>("up");
+        start().route("/site", (request, response) -> {
+            switch (mode.get()) {
+                case "up" -> {
+                    response.setHeader("Cache-Control", "max-age=10");
+                    response.getWriter().write("the site");
+                }
+                case "throws" -> throw new IllegalStateException("upstream unreachable");
+                case "bad-gateway" -> response.sendError(502);
+                default -> response.sendError(500);
+            }
+        });
+        server.get("/site");
+        clock.advanceSeconds(60);
+
+        mode.set("throws");
+        HttpResponse<String> afterException = server.get("/site");
+        mode.set("bad-gateway");
+        HttpResponse<String> afterBadGateway = server.get("/site");
+        mode.set("error");
+        HttpResponse<String> afterError = server.get("/site");
+
+        assertThat(afterException.statusCode()).isEqualTo(200);
+        assertThat(afterException.body()).isEqualTo("the site");
+        assertThat(afterException.headers().firstValue("Cache-Status").orElseThrow())
+                .contains("detail=stale-while-disconnected");
+        assertThat(afterBadGateway.body()).isEqualTo("the site");
+        assertThat(afterError.statusCode()).as("a 500 is the application's own answer").isEqualTo(500);
+        clock.advanceSeconds(10 * 60);
+        mode.set("throws");
+        assertThat(server.get("/site").statusCode()).as("past the grace").isEqualTo(500);
     }
 
     @Test
@@ -276,7 +315,7 @@ class CacheFlowTest extends FilterTestSupport {
 
     @Test
     @Rfc("RFC 9213 §2.2")
-    void targetedFieldsSteerThisCacheAndAreRemovedFromWhatTheClientReceives() throws Exception {
+    void targetedFieldsSteerThisCacheAndOnlyTheOneAddressedToItAloneIsRemoved() throws Exception {
         start().route("/targeted", (request, response) -> {
             response.setHeader("Cache-Control", "no-cache");
             response.setHeader("Hishel-Cache-Control", "max-age=600");
@@ -288,12 +327,56 @@ class CacheFlowTest extends FilterTestSupport {
         HttpResponse<String> hit = server.get("/targeted");
 
         assertThat(miss.headers().firstValue("Hishel-Cache-Control")).isEmpty();
-        assertThat(miss.headers().firstValue("CDN-Cache-Control")).isEmpty();
+        // A CDN in front of the application still needs its field (RFC 9213 §3).
+        assertThat(miss.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=300");
+        assertThat(hit.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=300");
         assertThat(miss.headers().firstValue("Cache-Control")).hasValue("no-cache");
         assertThat(hit.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
         assertThat(hit.headers().firstValue("Hishel-Cache-Control")).isEmpty();
         assertThat(hit.headers().firstValue("Cache-Control")).hasValue("no-cache");
         assertThat(server.calls("/targeted")).isEqualTo(1);
+    }
+
+    @Test
+    @Rfc("RFC 9213 §2.1")
+    void aTargetedFieldWithAValueOfTheWrongTypeIsIgnoredAndPassedOnUnchanged() throws Exception {
+        start().route("/mistyped", (request, response) -> {
+            response.setHeader("Cache-Control", "max-age=60");
+            response.setHeader("CDN-Cache-Control", "max-age=\"600\", no-store");
+            response.getWriter().write("cached by Cache-Control");
+        });
+
+        HttpResponse<String> miss = server.get("/mistyped");
+        HttpResponse<String> hit = server.get("/mistyped");
+
+        assertThat(hit.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
+        assertThat(hit.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=\"600\", no-store");
+        assertThat(miss.headers().firstValue("CDN-Cache-Control")).hasValue("max-age=\"600\", no-store");
+        clock.advanceSeconds(61);
+        assertThat(server.get("/mistyped").headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
+        assertThat(server.calls("/mistyped")).isEqualTo(2);
+    }
+
+    @Test
+    @Rfc("RFC 9110 §9.3.3")
+    void aFreshPostResponseForItsOwnUrlDoesNotAnswerTheNextGet() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger version = new java.util.concurrent.atomic.AtomicInteger();
+        start().route("/profile", (request, response) -> {
+            response.setHeader("Cache-Control", "max-age=600");
+            response.setHeader("Content-Location", "/profile");
+            response.getWriter().write(request.getMethod() + " " + version.incrementAndGet());
+        });
+        server.get("/profile");
+
+        HttpResponse<String> post = server.send(server.request("/profile")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=x")).build());
+        // A request at the very instant of an invalidation counts as sent before it: its answer is not stored.
+        clock.advanceSeconds(1);
+        HttpResponse<String> get = server.get("/profile");
+
+        assertThat(post.body()).isEqualTo("POST 2");
+        assertThat(get.body()).as("invalidated by the POST, and not answered by its response").isEqualTo("GET 3");
+        assertThat(server.get("/profile").body()).isEqualTo("GET 3");
     }
 
     @Test

@@ -62,6 +62,8 @@ public class HishelAutoConfiguration {
                 "HTTP method names such as GET, HEAD or POST", () -> builder.supportedMethods(options.getSupportedMethods()));
         set("hishel.options.allow-stale", options.getAllowStale(), "a duration of zero or more, such as 0 or 30s",
                 () -> builder.allowStale(options.getAllowStale()));
+        set("hishel.options.grace", options.getGrace(), "a duration of zero or more, such as 0 or 10m",
+                () -> builder.grace(options.getGrace()));
         set("hishel.options.heuristic-fraction", options.getHeuristicFraction(), "a number from 0 to 1, such as 0.1",
                 () -> builder.heuristicFraction(options.getHeuristicFraction()));
         set("hishel.options.heuristic-max-lifetime", options.getHeuristicMaxLifetime(),
@@ -100,6 +102,8 @@ public class HishelAutoConfiguration {
                 .trustClientMetadata(filter.isTrustClientMetadata());
         set("hishel.filter.collapsing.wait", collapsing.getWait(), "a positive duration, such as 10s",
                 () -> builder.collapseTimeout(collapsing.getWait()));
+        set("hishel.filter.hit-for-pass", filter.getHitForPass(), "0 to turn it off, or a positive duration, such as 2m",
+                () -> builder.hitForPass(filter.getHitForPass()));
         set("hishel.filter.collapsing.hit-for-miss", collapsing.getHitForMiss(), "a positive duration, such as 2m",
                 () -> builder.hitForMiss(collapsing.getHitForMiss()));
         set("hishel.filter.cache-name", filter.getCacheName(), "an RFC 8941 token, such as Hishel or app-cache",

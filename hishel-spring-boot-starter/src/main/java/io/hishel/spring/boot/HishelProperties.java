@@ -1,10 +1,14 @@
 package io.hishel.spring.boot;
 
+import io.hishel.policy.CacheOptions;
+
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -82,7 +86,16 @@ public class HishelProperties {
          * fails (a 5xx, an exception), where no directive forbids it. 0 serves stale responses only
          * where stale-if-error, stale-while-revalidate or a client's max-stale allows.
          */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration allowStale = Duration.ZERO;
+
+        /**
+         * How long past its freshness a stored response may stand in while the application cannot
+         * be reached (it throws before answering, or answers 502 or 504), where no directive
+         * forbids it; 0 turns it off.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration grace = CacheOptions.DEFAULT_GRACE;
 
         /**
          * The fraction of the time since Last-Modified used as freshness lifetime for responses
@@ -91,6 +104,7 @@ public class HishelProperties {
         private double heuristicFraction = 0.1;
 
         /** The upper bound of a heuristic freshness lifetime. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration heuristicMaxLifetime = Duration.ofDays(1);
 
         /**
@@ -128,6 +142,14 @@ public class HishelProperties {
 
         public void setSupportedMethods(List<String> supportedMethods) {
             this.supportedMethods = supportedMethods;
+        }
+
+        public Duration getGrace() {
+            return grace;
+        }
+
+        public void setGrace(Duration grace) {
+            this.grace = grace;
         }
 
         public Duration getAllowStale() {
@@ -194,6 +216,7 @@ public class HishelProperties {
         private StorageType type = StorageType.SQLITE;
 
         /** How long an entry lives in the storage when no rule or metadata says; unset for no limit beyond freshness. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration defaultTtl;
 
         /** Whether a hit restarts an entry's TTL, unless a rule or metadata says otherwise. */
@@ -313,6 +336,7 @@ public class HishelProperties {
          * How long the tier keeps what it read at most: the bound on how long a change made by
          * another instance, whose notification was lost, may go unseen.
          */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration maxAge = Duration.ofSeconds(5);
 
         public boolean isEnabled() {
@@ -491,7 +515,14 @@ public class HishelProperties {
          */
         private boolean trustClientMetadata = false;
 
-        /** Whether targeted fields such as Hishel-Cache-Control are removed before responses leave. */
+        /**
+         * How long a URL whose answer can never be stored, whoever asks (no-store, private, a
+         * status no cache stores), goes straight to the application without a lookup
+         * (hit-for-pass); 0 turns it off.
+         */
+        private Duration hitForPass = Duration.ofMinutes(2);
+
+        /** Whether the targeted fields addressed to this cache alone, such as Hishel-Cache-Control, are removed before responses leave; CDN-Cache-Control always passes on. */
         private boolean stripTargetedFields = true;
 
         /** The largest request body read to compute a body key; larger requests pass through uncached. */
@@ -564,6 +595,14 @@ public class HishelProperties {
 
         public void setTrustClientMetadata(boolean trustClientMetadata) {
             this.trustClientMetadata = trustClientMetadata;
+        }
+
+        public Duration getHitForPass() {
+            return hitForPass;
+        }
+
+        public void setHitForPass(Duration hitForPass) {
+            this.hitForPass = hitForPass;
         }
 
         public boolean isStripTargetedFields() {
@@ -686,6 +725,7 @@ public class HishelProperties {
         private boolean enabled = true;
 
         /** How long entries for matching requests live in the storage (hishel_ttl). */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration ttl;
 
         /** Whether matching requests are stored and reused regardless of RFC 9111 directives (hishel_spec_ignore); no-store, private and Set-Cookie still apply. */

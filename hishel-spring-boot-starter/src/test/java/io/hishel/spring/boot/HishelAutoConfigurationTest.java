@@ -88,12 +88,36 @@ class HishelAutoConfigurationTest {
         });
     }
 
+    /** Issue 17: {@code ttl: 60} meant 60 ms; as in {@code @HttpCache} and Boot's own cache properties, seconds. */
+    @Test
+    void bareNumbersInTtlLikePropertiesMeanSeconds() {
+        runner().withPropertyValues(
+                "hishel.storage.type=memory",
+                "hishel.storage.default-ttl=60",
+                "hishel.storage.tier.max-age=7",
+                "hishel.options.allow-stale=30",
+                "hishel.options.grace=600",
+                "hishel.options.heuristic-max-lifetime=3600",
+                "hishel.rules[0].pattern=/**",
+                "hishel.rules[0].ttl=90").run(context -> {
+            HishelProperties properties = context.getBean(HishelProperties.class);
+            assertThat(properties.getStorage().getDefaultTtl()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(properties.getStorage().getTier().getMaxAge()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(properties.getRules().get(0).getTtl()).isEqualTo(Duration.ofSeconds(90));
+            CacheOptions options = context.getBean(CacheOptions.class);
+            assertThat(options.allowStale()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(options.grace()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(options.heuristicMaxLifetime()).isEqualTo(Duration.ofHours(1));
+        });
+    }
+
     @Test
     void mapsEveryOptionsPropertyToCacheOptions() {
         runner().withPropertyValues(
                 "hishel.options.shared=false",
                 "hishel.options.supported-methods=GET,HEAD,POST",
                 "hishel.options.allow-stale=30s",
+                "hishel.options.grace=0",
                 "hishel.options.heuristic-fraction=0.2",
                 "hishel.options.heuristic-max-lifetime=2h",
                 "hishel.options.honor-request-directives=false",
@@ -104,6 +128,7 @@ class HishelAutoConfigurationTest {
             assertThat(options.shared()).isFalse();
             assertThat(options.supportedMethods()).containsExactlyInAnyOrder("GET", "HEAD", "POST");
             assertThat(options.allowStale()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(options.grace()).isZero();
             assertThat(options.heuristicFraction()).isEqualTo(0.2);
             assertThat(options.heuristicMaxLifetime()).isEqualTo(Duration.ofHours(2));
             assertThat(options.honorRequestDirectives()).isFalse();

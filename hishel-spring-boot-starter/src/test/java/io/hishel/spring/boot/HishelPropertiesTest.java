@@ -27,6 +27,7 @@ class HishelPropertiesTest {
         assertThat(options.isShared()).isEqualTo(api.shared());
         assertThat(options.getSupportedMethods()).containsExactlyInAnyOrderElementsOf(api.supportedMethods());
         assertThat(options.getAllowStale()).isEqualTo(api.allowStale());
+        assertThat(options.getGrace()).isEqualTo(api.grace());
         assertThat(options.getHeuristicFraction()).isEqualTo(api.heuristicFraction());
         assertThat(options.getHeuristicMaxLifetime()).isEqualTo(api.heuristicMaxLifetime());
         assertThat(options.isHonorRequestDirectives()).isEqualTo(api.honorRequestDirectives());

@@ -94,6 +94,8 @@ public class HishelEndpoint {
             } else {
                 purged = storage.purgeAll();
             }
+            // A purge asks for fresh answers: the URLs sent straight to the application are looked up again.
+            filter.forgetHitForPass();
             return new WebEndpointResponse<>(Map.of("purged", purged), WebEndpointResponse.STATUS_OK);
         } catch (IllegalArgumentException e) {
             return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getMessage())),
