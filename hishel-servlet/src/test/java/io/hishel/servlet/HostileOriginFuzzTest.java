@@ -1,0 +1,133 @@
+package io.hishel.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hishel.servlet.TwinServers.Framing;
+import io.hishel.servlet.TwinServers.Seen;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile and broken application responses ({@link OriginScript}) reach the client as they reach
+ * it without the cache — the same status, fields, body and framing, a cut connection where the
+ * container cuts it — and are never stored: the second request of each pair gets what the
+ * application alone gives again, not a broken answer from storage. The filter logs no exception
+ * the application alone does not.
+ */
+class HostileOriginFuzzTest {
+
+    /** Seeds that found a divergence once; each stays as the regression test of its fix. */
+    static final long[] KEPT = {
+        1592590529L, // a value with CR LF: the filter threw where the container relays it with spaces
+        1592590568L, // a name that is not a token: the filter threw where the container relays it
+        1592590375L, // a value with DEL: stored
+        1592590497L, // Content-Length "1000, 1000": stored
+        1592590424L, // Content-Length "-1": stored
+        1592590536L, // Content-Length " 1 " on a redirect: relayed as 1, the connection cut
+        1592590544L, // failure before commit: the application's fields and buffered body lost
+        1592590530L, // asynchronous timeout before commit: the application's fields and buffered body lost
+        1592590532L, // the writer taken after sendError: the error page in another charset
+        1592590429L, // the writer in an unknown charset: a different exception from the application's
+        1592590567L, // failure after commit: the characters the writer held were never sent
+    };
+
+    /** The random range: a fixed base, so a failure is the same failure on every run. */
+    private static final long BASE = 0x5EED_0000L;
+    private static final int RANDOM_CASES = 400;
+
+    private static LogCapture log;
+    private static TwinServers twins;
+
+    @BeforeAll
+    static void startTwins() throws Exception {
+        log = new LogCapture();
+        twins = new TwinServers((request, response) ->
+                OriginScript.of(Long.parseLong(request.getParameter("seed"))).perform(request, response));
+    }
+
+    @AfterAll
+    static void stopTwins() throws Exception {
+        twins.close();
+        log.close();
+    }
+
+    /** The kept seeds first, then the random range. */
+    static Stream<Long> seeds() {
+        return LongStream.concat(LongStream.of(KEPT), LongStream.range(BASE, BASE + RANDOM_CASES)).boxed();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void brokenResponseIsRelayedAsTheApplicationAloneRelaysItAndNeverStored(long seed) throws Exception {
+        assertRelayedAsByTheApplicationAlone(seed);
+    }
+
+    private static void assertRelayedAsByTheApplicationAlone(long seed) throws Exception {
+        OriginScript script = OriginScript.of(seed);
+        String path = "/origin?seed=" + seed;
+        log.clear();
+
+        Seen bareFirst = comparable(twins.bare.get(path));
+        Seen bareSecond = comparable(twins.bare.get(path));
+        List<String> bareLog = kinds(log.drain(twins.bare.threadPrefix));
+        Seen cachedFirst = comparable(twins.cached.get(path));
+        Seen cachedSecond = comparable(twins.cached.get(path));
+        List<String> cachedLog = kinds(log.drain(twins.cached.threadPrefix));
+
+        assertThat(bareSecond).as("the application itself answers %s the same twice", script).isEqualTo(bareFirst);
+        assertThat(cachedFirst).as("first answer through the cache to %s", script).isEqualTo(bareFirst);
+        assertThat(cachedSecond).as("second answer through the cache to %s", script).isEqualTo(bareSecond);
+        assertThat(beyond(cachedLog, bareLog)).as("what the cache's server logged for %s, beyond the application's",
+                script).isEmpty();
+        if (script.broken()) {
+            assertThat(twins.stored(path)).as("stored for the broken %s", script).isEmpty();
+        }
+    }
+
+    /**
+     * A body's framing field says the same as another's when both bodies ended where they said:
+     * a stored answer goes out with its length where the application's went out in chunks.
+     */
+    private static Seen comparable(Seen seen) {
+        if (seen.framing() != Framing.COMPLETE) {
+            return seen;
+        }
+        Map<String, List<String>> headers = new TreeMap<>(seen.headers());
+        List<String> length = headers.get("content-length");
+        List<String> encoding = headers.get("transfer-encoding");
+        if (length == null && encoding != null && encoding.equals(List.of("chunked"))) {
+            headers.remove("transfer-encoding");
+        } else if (encoding == null && length != null && length.equals(List.of(Integer.toString(seen.body().length())))) {
+            headers.remove("content-length");
+        }
+        return new Seen(seen.statusLine(), headers, seen.framing(), seen.body());
+    }
+
+    /** The events of the first list that the second does not have, each counted once. */
+    static List<String> beyond(List<String> logged, List<String> alone) {
+        List<String> unmatched = new ArrayList<>(alone);
+        List<String> extra = new ArrayList<>();
+        for (String event : logged) {
+            if (!unmatched.remove(event)) {
+                extra.add(event);
+            }
+        }
+        return extra;
+    }
+
+    private static List<String> kinds(List<LogCapture.Event> events) {
+        List<String> kinds = new ArrayList<>();
+        for (LogCapture.Event event : events) {
+            kinds.add(event.kind());
+        }
+        return kinds;
+    }
+}
