@@ -37,11 +37,21 @@ class HostileOriginFuzzTest {
         1592590532L, // the writer taken after sendError: the error page in another charset
         1592590429L, // the writer in an unknown charset: a different exception from the application's
         1592590567L, // failure after commit: the characters the writer held were never sent
+        1592590680L, // Content-Length 0 and a body: committed at once where the container waits
+        1592590379L, // the application's own Transfer-Encoding: stored
+        1592590582L, // the application's own Transfer-Encoding: served from storage without it
+        1592590346L, // the writer in an unknown charset: the error page written where the container writes none
+        1592590550L, // a larger buffer set by the application: committed at the container's default size
+        1592590660L, // a larger buffer set by the application: a body that fitted sent in chunks
     };
 
     /** The random range: a fixed base, so a failure is the same failure on every run. */
     private static final long BASE = 0x5EED_0000L;
-    private static final int RANDOM_CASES = 400;
+    /**
+     * How many seeds of the range run: bounded for the build, where an asynchronous timeout costs
+     * up to a second of Tomcat's timeout check; {@code -Dhishel.fuzz.cases=5000} searches further.
+     */
+    private static final int RANDOM_CASES = Integer.getInteger("hishel.fuzz.cases", 100);
 
     private static LogCapture log;
     private static TwinServers twins;
