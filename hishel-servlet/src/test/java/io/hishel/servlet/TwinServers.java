@@ -83,7 +83,13 @@ final class TwinServers implements AutoCloseable {
     final Twin cached;
 
     TwinServers(TestServer.Handler application) throws Exception {
-        filter = HishelCacheFilter.builder(storage).clock(clock).executor(Runnable::run).build();
+        this(application, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param configure settings of the cache's filter beyond the defaults */
+    TwinServers(TestServer.Handler application, java.util.function.UnaryOperator<HishelCacheFilter.Builder> configure)
+            throws Exception {
+        filter = configure.apply(HishelCacheFilter.builder(storage).clock(clock).executor(Runnable::run)).build();
         bare = new Twin(application, null);
         cached = new Twin(application, filter);
     }
