@@ -8,11 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -51,20 +56,23 @@ class HostileOriginFuzzTest {
      * How many seeds of the range run: bounded for the build, where an asynchronous timeout costs
      * up to a second of Tomcat's timeout check; {@code -Dhishel.fuzz.cases=5000} searches further.
      */
-    private static final int RANDOM_CASES = Integer.getInteger("hishel.fuzz.cases", 100);
+    private static final int RANDOM_CASES = Integer.getInteger("hishel.fuzz.cases", 80);
 
     private static LogCapture log;
+    private static ExecutorService twinClients;
     private static TwinServers twins;
 
     @BeforeAll
     static void startTwins() throws Exception {
         log = new LogCapture();
-        twins = new TwinServers((request, response) ->
-                OriginScript.of(Long.parseLong(request.getParameter("seed"))).perform(request, response));
+        twinClients = Executors.newSingleThreadExecutor();
+        twins = new TwinServers((request, response) -> script(request.getParameter("seed"), request.getParameter("status"))
+                .perform(request, response));
     }
 
     @AfterAll
     static void stopTwins() throws Exception {
+        twinClients.shutdownNow();
         twins.close();
         log.close();
     }
@@ -80,16 +88,45 @@ class HostileOriginFuzzTest {
         assertRelayedAsByTheApplicationAlone(seed);
     }
 
+    /**
+     * Interim, unassigned and out-of-range statuses, each in the scripts of the first seeds of the
+     * range that do not wait for a timeout.
+     */
+    static Stream<Arguments> edgeStatuses() {
+        long[] quick = LongStream.range(BASE, BASE + 100)
+                .filter(seed -> OriginScript.of(seed).abandon() != OriginScript.Abandon.ASYNC_TIMEOUT).limit(8).toArray();
+        return IntStream.of(100, 101, 103, 199, 600, 999).boxed().flatMap(status ->
+                LongStream.of(quick).mapToObj(seed -> Arguments.of(seed, status)));
+    }
+
+    @ParameterizedTest(name = "seed {0} with status {1}")
+    @MethodSource("edgeStatuses")
+    void responseWithAnEdgeStatusIsRelayedAsTheApplicationAloneRelaysIt(long seed, int status) throws Exception {
+        assertRelayedAsByTheApplicationAlone(seed, status);
+    }
+
+    private static OriginScript script(String seed, String status) {
+        OriginScript script = OriginScript.of(Long.parseLong(seed));
+        return status == null ? script : script.withStatus(Integer.parseInt(status));
+    }
+
     private static void assertRelayedAsByTheApplicationAlone(long seed) throws Exception {
-        OriginScript script = OriginScript.of(seed);
-        String path = "/origin?seed=" + seed;
+        assertRelayedAsByTheApplicationAlone(seed, null);
+    }
+
+    private static void assertRelayedAsByTheApplicationAlone(long seed, Integer status) throws Exception {
+        OriginScript script = script(Long.toString(seed), status == null ? null : status.toString());
+        String path = "/origin?seed=" + seed + (status == null ? "" : "&status=" + status);
         log.clear();
 
-        Seen bareFirst = comparable(twins.bare.get(path));
-        Seen bareSecond = comparable(twins.bare.get(path));
+        // The twins at the same time, each asked twice in turn: an asynchronous timeout costs its wait once.
+        Future<List<Seen>> bareAnswers = twinClients.submit(() -> askTwice(twins.bare, path));
+        List<Seen> cachedAnswers = askTwice(twins.cached, path);
+        Seen bareFirst = bareAnswers.get().get(0);
+        Seen bareSecond = bareAnswers.get().get(1);
+        Seen cachedFirst = cachedAnswers.get(0);
+        Seen cachedSecond = cachedAnswers.get(1);
         List<String> bareLog = kinds(log.drain(twins.bare.threadPrefix));
-        Seen cachedFirst = comparable(twins.cached.get(path));
-        Seen cachedSecond = comparable(twins.cached.get(path));
         List<String> cachedLog = kinds(log.drain(twins.cached.threadPrefix));
 
         assertThat(bareSecond).as("the application itself answers %s the same twice", script).isEqualTo(bareFirst);
@@ -100,6 +137,10 @@ class HostileOriginFuzzTest {
         if (script.broken()) {
             assertThat(twins.stored(path)).as("stored for the broken %s", script).isEmpty();
         }
+    }
+
+    private static List<Seen> askTwice(TwinServers.Twin twin, String path) throws java.io.IOException {
+        return List.of(comparable(twin.get(path)), comparable(twin.get(path)));
     }
 
     /**

@@ -79,6 +79,12 @@ record OriginScript(long seed, int status, Ending ending, String cacheControl, S
                 List.copyOf(lengths), transferEncoding, bufferSize, bodyLength, useWriter, flushAt, abandon, abandonAt);
     }
 
+    /** The same script with another status: for the statuses too rare or too odd for the random range. */
+    OriginScript withStatus(int other) {
+        return new OriginScript(seed, other, ending, cacheControl, etag, lastModified, contentType, fields, lengths,
+                transferEncoding, bufferSize, bodyLength, useWriter, flushAt, abandon, abandonAt);
+    }
+
     private static Field oddField(Random random) {
         String[][] fields = {
             {"X-Control", "a\u0001b"}, {"X-Break", "a\r\nX-Injected: yes"}, {"X-Line-Feed", "a\nb"},
