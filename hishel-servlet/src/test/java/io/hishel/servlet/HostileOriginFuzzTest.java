@@ -48,6 +48,7 @@ class HostileOriginFuzzTest {
         1592590346L, // the writer in an unknown charset: the error page written where the container writes none
         1592590550L, // a larger buffer set by the application: committed at the container's default size
         1592590660L, // a larger buffer set by the application: a body that fitted sent in chunks
+        1592590839L, // Trailer is not stored (RFC 9111 §3.1): a difference the comparison of hits allows
     };
 
     /** The random range: a fixed base, so a failure is the same failure on every run. */
@@ -131,12 +132,21 @@ class HostileOriginFuzzTest {
 
         assertThat(bareSecond).as("the application itself answers %s the same twice", script).isEqualTo(bareFirst);
         assertThat(cachedFirst).as("first answer through the cache to %s", script).isEqualTo(bareFirst);
-        assertThat(cachedSecond).as("second answer through the cache to %s", script).isEqualTo(bareSecond);
+        assertThat(withoutUnstoredFields(cachedSecond)).as("second answer through the cache to %s", script)
+                .isEqualTo(withoutUnstoredFields(bareSecond));
         assertThat(beyond(cachedLog, bareLog)).as("what the cache's server logged for %s, beyond the application's",
                 script).isEmpty();
         if (script.broken()) {
             assertThat(twins.stored(path)).as("stored for the broken %s", script).isEmpty();
         }
+    }
+
+    /** What a stored response never carries (RFC 9111 §3.1), so a hit may lack what the application sent. */
+    private static Seen withoutUnstoredFields(Seen seen) {
+        Map<String, List<String>> headers = new TreeMap<>(seen.headers());
+        headers.keySet().removeAll(List.of("keep-alive", "proxy-connection", "te", "upgrade", "trailer",
+                "proxy-authenticate", "proxy-authentication-info"));
+        return new Seen(seen.statusLine(), headers, seen.framing(), seen.body());
     }
 
     private static List<Seen> askTwice(TwinServers.Twin twin, String path) throws java.io.IOException {
