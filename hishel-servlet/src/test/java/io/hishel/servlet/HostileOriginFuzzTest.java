@@ -49,6 +49,8 @@ class HostileOriginFuzzTest {
         1592590550L, // a larger buffer set by the application: committed at the container's default size
         1592590660L, // a larger buffer set by the application: a body that fitted sent in chunks
         1592590839L, // Trailer is not stored (RFC 9111 §3.1): a difference the comparison of hits allows
+        1592592691L, // asynchronous timeout after commit: the characters the writer held were never sent
+        1592591648L, // the same, with a larger buffer
     };
 
     /** The random range: a fixed base, so a failure is the same failure on every run. */
@@ -117,6 +119,9 @@ class HostileOriginFuzzTest {
     /** Seeds whose broken answer to a validation found a divergence once. */
     static final long[] KEPT_VALIDATIONS = {
         2047934485L, // a 304 whose head Tomcat cannot send alone still validates: the comparison allows it
+        2047934737L, // a 304 with no-store: the entry it validated removed before it was served, a 503
+        2047935015L, // a 304 with an invalid validator: a 503 instead of the stored or the application's answer
+        2047935367L, // Content-Length 0 over a body, asynchronously: stored over the stale response
     };
     private static final long VALIDATION_BASE = 0x7A11_0000L;
     private static final String STORED_BODY = "the stored response";
