@@ -105,12 +105,18 @@ final class ApplicationCall {
             this.flight = flight;
         }
 
-        /** The container ends a timed-out or failed response itself, from what the application had set. */
+        /**
+         * The container ends a timed-out or failed response itself, from what the application had
+         * set, or, once committed, after what the application had written: both must reach it now,
+         * before its error handling, as they would without the cache.
+         */
         private void fail() {
             failed = true;
             try {
                 outcome.detail("application-failed");
-                capture.handOver(writer::sendHead);
+                if (!capture.handOver(writer::sendHead)) {
+                    capture.abandon();
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Handing a failed asynchronous response to the container failed", e);
             }
@@ -119,7 +125,12 @@ final class ApplicationCall {
         @Override
         public void onComplete(AsyncEvent event) {
             try {
-                capture.finish(!failed);
+                if (failed) {
+                    // What the application wrote after commit still goes out, as the container sends it.
+                    capture.abandon();
+                } else {
+                    capture.finish(true);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Finishing an asynchronous response failed", e);
             } finally {
