@@ -246,6 +246,14 @@ record OriginScript(long seed, int status, Ending ending, String cacheControl, S
                 return true;
             }
         }
+        int written = bodyLength;
+        if (ending == Ending.BODY && useWriter && contentType != null && contentType.contains("bogus")) {
+            // getWriter fails: the application fails, or, asynchronously, completes without a body.
+            if (abandon != Abandon.ASYNC_COMPLETE) {
+                return true;
+            }
+            written = 0;
+        }
         // As the container has it: every call replaces the length, and only digits make one.
         String declared = null;
         for (Length length : lengths) {
@@ -254,7 +262,7 @@ record OriginScript(long seed, int status, Ending ending, String cacheControl, S
             }
             declared = length.value();
         }
-        return declared != null && Long.parseLong(declared) != bodyLength;
+        return declared != null && Long.parseLong(declared) != written;
     }
 
     @Override
