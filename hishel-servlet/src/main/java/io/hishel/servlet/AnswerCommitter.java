@@ -85,6 +85,12 @@ abstract class AnswerCommitter implements CapturingResponse.Committer {
             land(false);
             return passOn(capture, app, kind);
         }
+        if (capture.malformed()) {
+            // The container relays what it can of it; a stored copy would be a different response, or a broken one.
+            outcome.detail("malformed-response");
+            land(false);
+            return passOn(capture, app, kind);
+        }
         Optional<Tee> tee = Tee.start(context, outcome, store, client.key(),
                 client.settings().entryOptions(store.request().metadata()), flight, client::madeForOneSession);
         if (tee.isEmpty()) {

@@ -70,17 +70,20 @@ final class ApplicationCall {
                     }
                 }
             }
-            capture.abandon();
             if (!response.isCommitted()) {
                 // The container answers with its error page, which carries the outcome like any other answer.
                 outcome.applicationStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
                 outcome.detail("application-failed");
-                outcome.writeTo(response);
+                if (!capture.handOver(writer::sendHead)) {
+                    outcome.writeTo(response);
+                }
             }
+            capture.abandon();
             throw failure;
         }
         if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(new Finisher(capture, flight == null ? null : flight.handOver()));
+            request.getAsyncContext().addListener(new Finisher(capture, writer, outcome,
+                    flight == null ? null : flight.handOver()));
             return true;
         }
         capture.finish(true);
@@ -90,18 +93,44 @@ final class ApplicationCall {
     /** Ends a captured response when asynchronous processing completes. */
     private static final class Finisher implements AsyncListener {
         private final CapturingResponse capture;
+        private final ResponseWriter writer;
+        private final OutcomeRecorder outcome;
         private final Collapser.Flight flight;
         private boolean failed;
 
-        Finisher(CapturingResponse capture, Collapser.Flight flight) {
+        Finisher(CapturingResponse capture, ResponseWriter writer, OutcomeRecorder outcome, Collapser.Flight flight) {
             this.capture = capture;
+            this.writer = writer;
+            this.outcome = outcome;
             this.flight = flight;
+        }
+
+        /**
+         * The container ends a timed-out or failed response itself, from what the application had
+         * set, or, once committed, after what the application had written: both must reach it now,
+         * before its error handling, as they would without the cache.
+         */
+        private void fail() {
+            failed = true;
+            try {
+                outcome.detail("application-failed");
+                if (!capture.handOver(writer::sendHead)) {
+                    capture.abandon();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Handing a failed asynchronous response to the container failed", e);
+            }
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
             try {
-                capture.finish(!failed);
+                if (failed) {
+                    // What the application wrote after commit still goes out, as the container sends it.
+                    capture.abandon();
+                } else {
+                    capture.finish(true);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Finishing an asynchronous response failed", e);
             } finally {
@@ -113,12 +142,12 @@ final class ApplicationCall {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            failed = true;
+            fail();
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            failed = true;
+            fail();
         }
 
         @Override

@@ -31,7 +31,8 @@ import java.util.OptionalInt;
  *                      as {@code fresh}, {@code private-in-shared-cache} or {@code stored}, or one
  *                      of the filter's own ({@code storage-unavailable}, {@code uri-not-usable},
  *                      {@code request-body-too-large}, {@code body-written-by-container},
- *                      {@code application-failed}, {@code stored-body-unavailable})
+ *                      {@code malformed-response}, {@code application-failed},
+ *                      {@code stored-body-unavailable})
  */
 public record CacheOutcome(boolean fromCache, boolean revalidated, boolean stored, boolean specIgnored,
                            boolean collapsed, String forward, int forwardStatus, Duration ttl, String detail) {

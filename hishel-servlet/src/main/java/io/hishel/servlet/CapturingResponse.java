@@ -9,7 +9,8 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.UnsupportedEncodingException;
+import java.io.Writer;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
@@ -97,7 +98,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
 
     private final Committer committer;
-    private final int captureLimit;
+    /** How many bytes the cache needs to hold before commit, whatever the buffer. */
+    private final int requiredCapture;
+    private int captureLimit;
 
     private int bufferSize;
     private byte[] buffer = new byte[0];
@@ -115,11 +118,25 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private String redirectLocation;
     private boolean redirectClearsBuffer;
 
+    /** Fields the cache's model cannot hold as they were set: relayed to the container as they are, never stored. */
+    private List<String[]> malformedFields = new ArrayList<>();
+    /** Whether a field or the declared length was malformed, so the response may be relayed but not stored. */
+    private boolean malformed;
+    /**
+     * Whether the container's response is the application's now: after {@code sendError} or
+     * {@code sendRedirect} the container writes the body, and after the application failed before
+     * commit the container handles the failure; either way, as it would without the cache.
+     */
+    private boolean containerOwns;
+
     private Destination destination;
     private boolean ended;
     private boolean failed;
     private CaptureStream stream;
     private CaptureWriter writer;
+    private CharacterBuffer characters;
+    /** Whether the application asked for the writer, even if it failed to get one. */
+    private boolean writerRequested;
 
     /**
      * @param response     the container's response
@@ -131,6 +148,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         super(response);
         this.committer = committer;
         this.bufferSize = Math.max(response.getBufferSize(), 1024);
+        this.requiredCapture = captureLimit;
         this.captureLimit = Math.max(captureLimit, bufferSize);
     }
 
@@ -138,19 +156,31 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setStatus(int sc) {
-        if (destination == null) {
+        if (containerOwns) {
+            super.setStatus(sc);
+        } else if (destination == null) {
             status = sc;
         }
     }
 
     @Override
     public int getStatus() {
-        return status;
+        return containerOwns ? super.getStatus() : status;
     }
 
     @Override
     public void setHeader(String name, String value) {
+        if (containerOwns) {
+            super.setHeader(name, value);
+            return;
+        }
         if (destination != null || name == null || special(name, value, true)) {
+            return;
+        }
+        malformedFields.removeIf(field -> field[0].equalsIgnoreCase(name));
+        if (value != null && !wellFormed(name, value)) {
+            headers = headers.without(name);
+            addMalformed(name, value);
             return;
         }
         headers = value == null ? headers.without(name) : headers.with(name, value);
@@ -158,10 +188,48 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void addHeader(String name, String value) {
+        if (containerOwns) {
+            super.addHeader(name, value);
+            return;
+        }
         if (destination != null || name == null || value == null || special(name, value, false)) {
             return;
         }
+        if (!wellFormed(name, value)) {
+            addMalformed(name, value);
+            return;
+        }
         headers = headers.plus(name, value);
+    }
+
+    private void addMalformed(String name, String value) {
+        malformed = true;
+        malformedFields.add(new String[] {name, value});
+    }
+
+    /**
+     * Whether the field can be stored and sent again as it was set: a token for a name, and a value
+     * of visible characters, spaces, tabs and Latin-1 text (RFC 9110 §5.1, §5.5). The container
+     * sends others as it sends them — with control characters replaced, or not at all — which no
+     * stored copy could repeat faithfully.
+     */
+    static boolean wellFormed(String name, String value) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -186,11 +254,20 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void addCookie(Cookie cookie) {
+        if (containerOwns) {
+            super.addCookie(cookie);
+            return;
+        }
         addHeader("Set-Cookie", render(cookie));
     }
 
     /** Content-Type and Content-Length are properties of the response, not plain fields. */
     private boolean special(String name, String value, boolean replace) {
+        if (name.equalsIgnoreCase("Transfer-Encoding") && value != null) {
+            // The container frames the body; a stored copy would be framed again, differently (RFC 9112 §6.1).
+            malformed = true;
+            return false;
+        }
         if (name.equalsIgnoreCase("Content-Type")) {
             if (replace || mediaType == null) {
                 setContentType(value);
@@ -200,13 +277,20 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (name.equalsIgnoreCase("Content-Length")) {
             if (value == null) {
                 contentLength = -1;
-            } else {
-                try {
-                    setContentLengthLong(Long.parseLong(value.trim()));
-                } catch (NumberFormatException e) {
-                    return false; // kept as a plain field; the engine treats an invalid length as absent
-                }
+                return true;
             }
+            if (!value.matches("[0-9]{1,18}")) {
+                // No cache may store a response whose length is in doubt (RFC 9110 §8.6, RFC 9112 §6.3).
+                malformed = true;
+            }
+            long length;
+            try {
+                length = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                // Tomcat drops a length it cannot parse, and sends the body as if none had been set.
+                length = -1;
+            }
+            setContentLengthLong(length);
             return true;
         }
         return false;
@@ -219,6 +303,14 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public String getHeader(String name) {
+        if (containerOwns) {
+            return super.getHeader(name);
+        }
+        for (String[] field : malformedFields) {
+            if (field[0].equalsIgnoreCase(name) && headers.firstValue(name).isEmpty()) {
+                return field[1];
+            }
+        }
         if (name.equalsIgnoreCase("Content-Type")) {
             return getContentType();
         }
@@ -230,16 +322,31 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public Collection<String> getHeaders(String name) {
+        if (containerOwns) {
+            return super.getHeaders(name);
+        }
         if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Length") && contentLength >= 0) {
             String value = getHeader(name);
             return value == null ? List.of() : List.of(value);
         }
-        return headers.allValues(name);
+        List<String> values = new ArrayList<>(headers.allValues(name));
+        for (String[] field : malformedFields) {
+            if (field[0].equalsIgnoreCase(name)) {
+                values.add(field[1]);
+            }
+        }
+        return values;
     }
 
     @Override
     public Collection<String> getHeaderNames() {
+        if (containerOwns) {
+            return super.getHeaderNames();
+        }
         Set<String> names = new LinkedHashSet<>(headers.names());
+        for (String[] field : malformedFields) {
+            names.add(field[0]);
+        }
         if (mediaType != null) {
             names.add("Content-Type");
         }
@@ -251,6 +358,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setContentType(String type) {
+        if (containerOwns) {
+            super.setContentType(type);
+            return;
+        }
         if (destination != null) {
             return;
         }
@@ -276,6 +387,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public String getContentType() {
+        if (containerOwns) {
+            return super.getContentType();
+        }
         if (mediaType == null) {
             return null;
         }
@@ -284,6 +398,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setCharacterEncoding(String encoding) {
+        if (containerOwns) {
+            super.setCharacterEncoding(encoding);
+            return;
+        }
         if (destination != null || writer != null) {
             return;
         }
@@ -298,11 +416,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public String getCharacterEncoding() {
+        if (containerOwns) {
+            return super.getCharacterEncoding();
+        }
         return charset != null ? charset : super.getCharacterEncoding();
     }
 
     @Override
     public void setLocale(Locale locale) {
+        if (containerOwns) {
+            super.setLocale(locale);
+            return;
+        }
         if (destination != null || locale == null) {
             return;
         }
@@ -322,7 +447,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setContentLengthLong(long length) {
-        if (destination == null) {
+        if (containerOwns) {
+            super.setContentLengthLong(length);
+        } else if (destination == null) {
             contentLength = length < 0 ? -1 : length;
         }
     }
@@ -330,7 +457,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     // The body.
 
     @Override
-    public ServletOutputStream getOutputStream() {
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (containerOwns) {
+            return super.getOutputStream();
+        }
         if (writer != null) {
             throw new IllegalStateException("getWriter() has already been called for this response");
         }
@@ -341,41 +471,61 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
 
     @Override
-    public PrintWriter getWriter() {
+    public PrintWriter getWriter() throws IOException {
+        if (containerOwns) {
+            return super.getWriter();
+        }
         if (stream != null) {
             throw new IllegalStateException("getOutputStream() has already been called for this response");
         }
+        writerRequested = true;
         if (writer == null) {
             String encoding = getCharacterEncoding();
             Charset resolved;
             try {
                 resolved = Charset.forName(encoding);
             } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-                throw new IllegalArgumentException("Unsupported character encoding " + encoding, e);
+                // What the container throws, so that the application fails as it would without the cache.
+                UnsupportedEncodingException unsupported = new UnsupportedEncodingException(encoding);
+                unsupported.initCause(e);
+                throw unsupported;
             }
             // From now on the encoding is fixed, and the Content-Type says it, as the container's would.
             charset = encoding;
             charsetFixed = true;
-            writer = new CaptureWriter(new OutputStreamWriter(new CaptureStream(), resolved));
+            characters = new CharacterBuffer(resolved);
+            writer = new CaptureWriter(characters);
         }
         return writer;
     }
 
     @Override
     public int getBufferSize() {
-        return bufferSize;
+        return containerOwns ? super.getBufferSize() : bufferSize;
     }
 
     @Override
     public void setBufferSize(int size) {
+        if (containerOwns) {
+            super.setBufferSize(size);
+            return;
+        }
         if (destination != null || written > 0) {
             throw new IllegalStateException("The buffer size cannot change after content was written");
         }
-        bufferSize = Math.max(size, 1024);
+        // The container's idea of the size it was asked for (Tomcat never goes below its default): the capture follows.
+        super.setBufferSize(size);
+        bufferSize = Math.max(super.getBufferSize(), 1024);
+        // The response commits when the container's would, unless the cache needs the whole body first.
+        captureLimit = Math.max(requiredCapture, bufferSize);
     }
 
     @Override
     public void flushBuffer() throws IOException {
+        if (containerOwns) {
+            super.flushBuffer();
+            return;
+        }
         if (writer != null) {
             writer.drain();
         }
@@ -391,6 +541,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void resetBuffer() {
+        if (containerOwns) {
+            super.resetBuffer();
+            return;
+        }
         if (destination != null) {
             throw new IllegalStateException("The response is already committed");
         }
@@ -402,6 +556,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void reset() {
+        if (containerOwns) {
+            super.reset();
+            return;
+        }
         resetBuffer();
         status = HttpServletResponse.SC_OK;
         headers = Headers.EMPTY;
@@ -410,14 +568,18 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         charsetFixed = false;
         locale = null;
         contentLength = -1;
+        malformedFields = new ArrayList<>();
+        malformed = false;
         written = 0;
         stream = null;
         writer = null;
+        characters = null;
+        writerRequested = false;
     }
 
     @Override
     public boolean isCommitted() {
-        return destination != null;
+        return containerOwns ? super.isCommitted() : destination != null;
     }
 
     @Override
@@ -427,6 +589,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int sc, String message) throws IOException {
+        if (containerOwns) {
+            super.sendError(sc, message);
+            return;
+        }
         if (destination != null) {
             throw new IllegalStateException("Cannot send an error after the response is committed");
         }
@@ -453,6 +619,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        if (containerOwns) {
+            super.sendRedirect(location, sc, clearBuffer);
+            return;
+        }
         if (destination != null) {
             throw new IllegalStateException("Cannot redirect after the response is committed");
         }
@@ -474,6 +644,56 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     /** Passes a redirect the application made on to the container's response, which writes it. */
     void redirect(HttpServletResponse target) throws IOException {
         target.sendRedirect(redirectLocation, status, redirectClearsBuffer);
+    }
+
+    /** Whether a field or the declared length was malformed: the response may be relayed, never stored. */
+    boolean malformed() {
+        return malformed;
+    }
+
+    /** Sets the malformed fields on the container's response, as the application set them. */
+    void relayMalformedFields(HttpServletResponse target) {
+        for (String[] field : malformedFields) {
+            target.addHeader(field[0], field[1]);
+        }
+    }
+
+    /**
+     * The application failed before its response committed: what it had set and buffered goes to
+     * the container's response as it is, nothing is stored, and the container handles the failure
+     * as it would without the cache — an error status over the application's fields, its buffered
+     * body sent or discarded as the container decides.
+     *
+     * @param head writes status and fields to the container's response
+     * @return false if the response had committed already, so there was nothing to hand over
+     */
+    boolean handOver(java.util.function.Consumer<Response> head) throws IOException {
+        if (destination != null || containerOwns) {
+            return false;
+        }
+        // The characters the writer holds go to the container's writer as they are, without committing this response.
+        String held = characters == null ? "" : characters.take();
+        ended = true;
+        destination = Destination.NOWHERE;
+        head.accept(new Response(status, finalHeaders(false)));
+        relayMalformedFields((HttpServletResponse) getResponse());
+        containerOwns = true;
+        int n = buffered;
+        buffered = 0;
+        if (writerRequested) {
+            // The container's writer, as the application asked for it: the container's error handling sees what it
+            // would see without the cache (its charset fixed, or the writer unavailable).
+            try {
+                PrintWriter container = super.getWriter();
+                container.write(new String(buffer, 0, n, Charset.forName(charset)));
+                container.write(held);
+            } catch (IOException | IllegalArgumentException | IllegalStateException unavailable) {
+                // As the application's own attempt failed.
+            }
+        } else if (n > 0) {
+            super.getOutputStream().write(buffer, 0, n);
+        }
+        return true;
     }
 
     /** Whether a write to the client failed: the body did not arrive whole. */
@@ -511,13 +731,28 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Ends the response without sending what is buffered: the application failed before commit. */
+    /**
+     * Ends the response of an application that failed. Before commit nothing is sent; after it,
+     * what the application had written goes out as the container would send it, and the body ends
+     * incomplete.
+     */
     void abandon() {
-        if (!ended) {
-            ended = true;
-            if (destination != null) {
-                destination.end(false);
+        if (ended) {
+            return;
+        }
+        if (destination != null) {
+            try {
+                if (writer != null) {
+                    writer.drain();
+                }
+                drainBuffer();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
             }
+        }
+        ended = true;
+        if (destination != null) {
+            destination.end(false);
         }
     }
 
@@ -542,7 +777,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         }
         if (kind != Commit.BODY) {
             buffered = 0;
-            destination = Destination.NOWHERE; // the container writes this body; anything the application adds is dropped
+            destination = Destination.NOWHERE;
+            // The container writes this body: whatever the application does next, it does to the container's response.
+            containerOwns = true;
         }
     }
 
@@ -595,8 +832,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 throw e;
             }
         }
-        if (contentLength >= 0 && written >= contentLength) {
-            // The declared length is written: the container would commit and send it now.
+        if (contentLength > 0 && written >= contentLength) {
+            // The declared length is written: the container would commit and send it now (Tomcat: not for 0).
             commit(Commit.BODY, buffered == written);
             drainBuffer();
             destination.flush();
@@ -692,7 +929,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
      * {@code flush()} commits the response, as with the container's writer.
      */
     private final class CaptureWriter extends PrintWriter {
-        CaptureWriter(OutputStreamWriter encoder) {
+        CaptureWriter(CharacterBuffer encoder) {
             super(encoder, false);
         }
 
@@ -720,6 +957,67 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         @Override
         public void close() {
             flush();
+        }
+    }
+
+    /**
+     * Holds characters as Tomcat's writer does, 8 KiB of them, and encodes them into the buffer when
+     * it is full or drained: the response commits after as many characters as it would without the
+     * cache, which decides whether an application that fails halfway is answered with its own
+     * status or with the container's error.
+     */
+    private final class CharacterBuffer extends Writer {
+        private final char[] chars = new char[8192];
+        private final Charset charset;
+        private final CaptureStream bytes = new CaptureStream();
+        private int held;
+
+        CharacterBuffer(Charset charset) {
+            this.charset = charset;
+        }
+
+        @Override
+        public void write(char[] source, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, source.length);
+            while (length > 0) {
+                int n = Math.min(length, chars.length - held);
+                System.arraycopy(source, offset, chars, held, n);
+                held += n;
+                offset += n;
+                length -= n;
+                if (held == chars.length) {
+                    encode(false);
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            encode(true);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        /** The characters not yet encoded, which this buffer then no longer holds. */
+        String take() {
+            String taken = new String(chars, 0, held);
+            held = 0;
+            return taken;
+        }
+
+        /** @param all false to keep a high surrogate whose pair is still to come */
+        private void encode(boolean all) throws IOException {
+            int n = held;
+            if (!all && n > 0 && Character.isHighSurrogate(chars[n - 1])) {
+                n--;
+            }
+            byte[] encoded = new String(chars, 0, n).getBytes(charset);
+            System.arraycopy(chars, n, chars, 0, held - n);
+            held -= n;
+            bytes.write(encoded, 0, encoded.length);
         }
     }
 }

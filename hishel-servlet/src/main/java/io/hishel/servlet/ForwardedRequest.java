@@ -88,17 +88,28 @@ final class ForwardedRequest extends HttpServletRequestWrapper {
         return Collections.enumeration(headers.names());
     }
 
+    /**
+     * A field the cache left as the client sent it is parsed by the container, so that the
+     * application gets the value or the exception it gets without the cache.
+     */
     @Override
     public int getIntHeader(String name) {
         String value = getHeader(name);
-        return value == null ? -1 : Integer.parseInt(value.trim());
+        if (value == null) {
+            return -1;
+        }
+        return value.equals(super.getHeader(name)) ? super.getIntHeader(name) : Integer.parseInt(value);
     }
 
+    /** As {@link #getIntHeader}; a date the cache chose (a stored {@code Last-Modified}) is an HTTP-date. */
     @Override
     public long getDateHeader(String name) {
         String value = getHeader(name);
         if (value == null) {
             return -1;
+        }
+        if (value.equals(super.getHeader(name))) {
+            return super.getDateHeader(name);
         }
         return HttpDate.parse(value).map(Instant::toEpochMilli)
                 .orElseThrow(() -> new IllegalArgumentException("Not an HTTP-date in " + name + ": " + value));

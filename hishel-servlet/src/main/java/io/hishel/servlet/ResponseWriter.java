@@ -162,6 +162,7 @@ final class ResponseWriter {
     /** The application's answer goes to the client as it is, less the cache's internal fields. */
     Destination passOn(CapturingResponse capture, Response app, Commit kind) throws IOException {
         sendHead(app);
+        capture.relayMalformedFields(response);
         if (kind == Commit.ERROR) {
             response.sendError(app.status(), capture.errorMessage());
             return Destination.NOWHERE;

@@ -37,12 +37,18 @@ final class ValidationCommitter extends AnswerCommitter {
         outcome.applicationStatus(app.status());
         NeedRevalidation.Next next = validation.next(app, client.settings().answered(appResponse));
         if (next instanceof NeedToBeUpdated update) {
-            freshen(context, update);
+            update(context, update);
             land(true);
-            boolean served = writer.serve(update.request(), update.response(), update.entry(), update.sendsBody(),
-                    () -> outcome.revalidated(update.reason(), ResponseWriter.ttl(update.freshness())));
-            if (!served) {
-                writer.storedBodyUnavailable();
+            try {
+                boolean served = writer.serve(update.request(), update.response(), update.entry(),
+                        update.sendsBody(),
+                        () -> outcome.revalidated(update.reason(), ResponseWriter.ttl(update.freshness())));
+                if (!served) {
+                    writer.storedBodyUnavailable();
+                }
+            } finally {
+                // Only now: the entry served may be among them, when the 304 forbids keeping it (no-store, say).
+                context.removeLater(update.obsoleteEntries());
             }
             return Destination.NOWHERE;
         }
@@ -74,10 +80,14 @@ final class ValidationCommitter extends AnswerCommitter {
 
     /** §4.3.4: the selected entries get the 304's fields; the others are removed. */
     static void freshen(CacheContext context, NeedToBeUpdated update) {
+        update(context, update);
+        context.removeLater(update.obsoleteEntries());
+    }
+
+    private static void update(CacheContext context, NeedToBeUpdated update) {
         for (Entry entry : update.updatedEntries()) {
             context.storage.run(StorageOperation.UPDATE, () -> context.storage.storage().update(entry));
         }
-        context.removeLater(update.obsoleteEntries());
     }
 
     private void abandon() {
