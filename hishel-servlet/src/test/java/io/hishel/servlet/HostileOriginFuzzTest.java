@@ -90,7 +90,8 @@ class HostileOriginFuzzTest {
 
     /** The kept seeds first, then the random range. */
     static Stream<Long> seeds() {
-        return LongStream.concat(LongStream.of(KEPT), LongStream.range(BASE, BASE + RANDOM_CASES)).boxed();
+        // Once each: a kept seed run again from the range would find its answer stored by the first run.
+        return LongStream.concat(LongStream.of(KEPT), LongStream.range(BASE, BASE + RANDOM_CASES)).distinct().boxed();
     }
 
     @ParameterizedTest(name = "seed {0}")
