@@ -89,7 +89,12 @@ final class TwinServers implements AutoCloseable {
     /** @param configure settings of the cache's filter beyond the defaults */
     TwinServers(TestServer.Handler application, java.util.function.UnaryOperator<HishelCacheFilter.Builder> configure)
             throws Exception {
-        filter = configure.apply(HishelCacheFilter.builder(storage).clock(clock).executor(Runnable::run)).build();
+        // No grace: it answers on purpose, with a stale entry, for an application that throws or answers 502 or
+        // 504 (its own tests say how); here the cache must relay what the application did, as the bare twin does.
+        HishelCacheFilter.Builder builder = HishelCacheFilter.builder(storage).clock(clock).executor(Runnable::run)
+                .policy(new io.hishel.policy.SpecificationPolicy(
+                        io.hishel.policy.CacheOptions.builder().grace(java.time.Duration.ZERO).build()));
+        filter = configure.apply(builder).build();
         bare = new Twin(application, null);
         cached = new Twin(application, filter);
     }
