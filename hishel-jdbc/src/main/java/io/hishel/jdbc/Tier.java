@@ -54,7 +54,7 @@ final class Tier {
 
     private Tier(MemoryTier settings, Clock clock, AccessRecorder accesses) {
         this.cache = Caffeine.newBuilder()
-                .maximumWeight(settings.maxBytes())
+                .maximumWeight(heapSafeBound(settings.maxBytes(), Runtime.getRuntime().maxMemory()))
                 .weigher((Object key, Held held) -> held.weight())
                 .expireAfterWrite(settings.maxAge())
                 .ticker(ticker(clock))
@@ -63,6 +63,24 @@ final class Tier {
                 .build();
         this.maxBodyBytes = settings.maxBodyBytes();
         this.accesses = accesses;
+    }
+
+    /** The share of the maximum heap the tier may hold, as for the memory storage: the rest is the application's. */
+    private static final double HEAP_SHARE = 0.25;
+
+    /**
+     * The bound in force: the one configured, or a quarter of the maximum heap if that is less, with
+     * a warning that names the setting (issue 13: a cache must never take the heap).
+     */
+    static long heapSafeBound(long configured, long maxHeap) {
+        long safe = (long) (maxHeap * HEAP_SHARE);
+        if (maxHeap == Long.MAX_VALUE || configured <= safe) {
+            return configured;
+        }
+        Transactions.LOG.warn("The memory tier's bound of {} bytes is more than a quarter of the maximum heap ({} bytes):"
+                + " it holds at most {} bytes. Set MemoryTier.Builder.maxBytes (hishel.storage.tier.max-size) to at"
+                + " most {}, or give the JVM a larger -Xmx.", configured, maxHeap, safe, safe);
+        return safe;
     }
 
     /** No tier: every lookup goes to the database. */

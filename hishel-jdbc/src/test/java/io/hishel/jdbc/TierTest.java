@@ -27,6 +27,16 @@ class TierTest {
             clock.instant(), clock.instant());
     private final List<Lookup.Found> found = List.of(new Lookup.Found(entry, null, null, false, 100));
 
+    /** Issue 13, item 7: the tier is a cache too, and must not take the heap. */
+    @Test
+    void aBoundLargerThanAQuarterOfTheHeapIsCappedToIt() {
+        long heap = 128L * 1024 * 1024;
+
+        assertThat(Tier.heapSafeBound(1024L * 1024 * 1024, heap)).isEqualTo(heap / 4);
+        assertThat(Tier.heapSafeBound(16L * 1024 * 1024, heap)).isEqualTo(16L * 1024 * 1024);
+        assertThat(Tier.heapSafeBound(1024L * 1024 * 1024, Long.MAX_VALUE)).isEqualTo(1024L * 1024 * 1024);
+    }
+
     @Test
     void keepsWhatALookupReadWhenNothingWasForgottenMeanwhile() {
         tier.forget(Change.of(new CacheKey("GET https://example.com/other")));
