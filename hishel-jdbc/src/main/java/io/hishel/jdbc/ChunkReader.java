@@ -168,18 +168,16 @@ final class ChunkReader extends InputStream {
     }
 
     private byte[] select(int number) {
-        return transactions.read("read chunk " + number + " of entry " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_CHUNK)) {
-                transactions.dialect().bindId(select, 1, id);
-                select.setInt(2, Sql.BODY);
-                select.setInt(3, number);
-                try (ResultSet result = select.executeQuery()) {
-                    if (!result.next()) {
-                        return null;
-                    }
-                    storedChecksum = result.getInt(2);
-                    return result.getBytes(1);
+        return transactions.query("read chunk " + number + " of entry " + id, Sql.SELECT_CHUNK, select -> {
+            transactions.dialect().bindId(select, 1, id);
+            select.setInt(2, Sql.BODY);
+            select.setInt(3, number);
+            try (ResultSet result = select.executeQuery()) {
+                if (!result.next()) {
+                    return null;
                 }
+                storedChecksum = result.getInt(2);
+                return result.getBytes(1);
             }
         });
     }

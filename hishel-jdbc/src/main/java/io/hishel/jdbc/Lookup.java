@@ -60,19 +60,17 @@ final class Lookup {
      */
     Answer found(CacheKey key) {
         long now = clock.millis();
-        List<Row> rows = transactions.read("look up " + key, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_ENTRIES)) {
-                select.setLong(1, BODY_WITH_ENTRY);
-                select.setString(2, key.value());
-                try (ResultSet result = select.executeQuery()) {
-                    List<Row> found = new ArrayList<>(2);
-                    while (result.next()) {
-                        found.add(new Row(dialect.readId(result, 1), result.getBytes(2), nullableLong(result, 3),
-                                nullableLong(result, 4), result.getInt(5) != 0, result.getLong(6),
-                                nullableLong(result, 7), result.getBytes(8), result.getInt(9)));
-                    }
-                    return found;
+        List<Row> rows = transactions.query("look up " + key, Sql.SELECT_ENTRIES, select -> {
+            select.setLong(1, BODY_WITH_ENTRY);
+            select.setString(2, key.value());
+            try (ResultSet result = select.executeQuery()) {
+                List<Row> found = new ArrayList<>(2);
+                while (result.next()) {
+                    found.add(new Row(dialect.readId(result, 1), result.getBytes(2), nullableLong(result, 3),
+                            nullableLong(result, 4), result.getInt(5) != 0, result.getLong(6),
+                            nullableLong(result, 7), result.getBytes(8), result.getInt(9)));
                 }
+                return found;
             }
         });
         List<Found> entries = new ArrayList<>(rows.size());
@@ -100,16 +98,14 @@ final class Lookup {
     /** The size and checksum of an alive entry's body, or empty if the entry is not alive. */
     Optional<Body> body(UUID id) {
         long now = clock.millis();
-        return transactions.read("open the body of " + id, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_BODY_SIZE)) {
-                dialect.bindId(select, 1, id);
-                try (ResultSet result = select.executeQuery()) {
-                    return result.next() && accesses.alive(id, nullableLong(result, 3), nullableLong(result, 4),
-                            result.getInt(5) != 0, now)
-                            ? Optional.of(new Body(result.getLong(1), result.getInt(2), new CacheKey(result.getString(6)),
-                                    null))
-                            : Optional.empty();
-                }
+        return transactions.query("open the body of " + id, Sql.SELECT_BODY_SIZE, select -> {
+            dialect.bindId(select, 1, id);
+            try (ResultSet result = select.executeQuery()) {
+                return result.next() && accesses.alive(id, nullableLong(result, 3), nullableLong(result, 4),
+                        result.getInt(5) != 0, now)
+                        ? Optional.of(new Body(result.getLong(1), result.getInt(2), new CacheKey(result.getString(6)),
+                                null))
+                        : Optional.empty();
             }
         });
     }
