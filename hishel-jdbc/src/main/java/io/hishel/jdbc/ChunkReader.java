@@ -13,8 +13,9 @@ import java.util.UUID;
 /**
  * The body of one entry as a stream: fetches chunk 0, 1, 2 … one at a time as it is consumed,
  * each with a short query of its own, until the entry's size is delivered, so that no more than
- * one chunk is in memory; a first chunk the look-up read with the entry is not fetched again. Each chunk is checked against its checksum before any of its bytes is
- * handed on, and the last one against the body's ({@link BodyChecksum}): a mismatch ends the
+ * one chunk is in memory; a first chunk the look-up read with the entry is not fetched again.
+ * Each chunk is checked against its checksum before any of its bytes is handed on, and the last
+ * one against the body's ({@link BodyChecksum}): a mismatch ends the
  * stream with a {@link CorruptBodyException} and removes the entry. A chunk that is missing — the
  * entry was deleted while it was read, longer than the read grace after its removal — ends the
  * stream with an {@link IOException}, as does a failure of the storage.
@@ -159,7 +160,7 @@ final class ChunkReader extends InputStream {
         }
     }
 
-    /** The first chunk the look-up read, once: a reader that seeks back to it later fetches it. */
+    /** The first chunk the look-up read, handed on once and then let go: a reader moves only forward. */
     private byte[] takeFirst() {
         Lookup.FirstChunk taken = first;
         first = null;

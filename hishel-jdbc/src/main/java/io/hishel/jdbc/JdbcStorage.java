@@ -55,9 +55,9 @@ import javax.sql.DataSource;
  * bodies of small entries, so that a hit on a hot entry does not go to the database; every write
  * of the storage has it forget what the write changed as soon as it commits, and on PostgreSQL the
  * tiers of the other instances hear of it through {@code LISTEN/NOTIFY}. A hit the tier cannot
- * answer is one statement on one borrowed connection for a body of up to 64 KiB: the look-up reads
- * the body's first chunk with the entry, and opening the body right after on the same thread uses
- * it; a larger body costs one statement more per chunk.
+ * answer is one statement on one borrowed connection when its body is one chunk of at most 64 KiB:
+ * the look-up reads the body's size, checksum and first chunk with the entry, and opening the body
+ * right after on the same thread uses them; each further chunk costs one statement more.
  *
  * <p>Hits ({@link #recordAccess}) are recorded in memory and written in batches every second, so
  * the hit path does not write; a lookup takes them into account, so a refreshed entry never looks

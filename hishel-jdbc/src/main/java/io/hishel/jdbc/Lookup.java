@@ -21,8 +21,8 @@ import java.util.UUID;
  * {@link AccessRecorder#alive}, so that a hit not yet written counts. This is the hit path:
  * {@link #found} reads the entries under a key with what opening their bodies needs, and the
  * first chunk of each body of at most {@link #BODY_WITH_ENTRY} bytes, so that a hit on a small
- * body is that one statement; {@link #body} is the second statement of a hit whose look-up did not
- * read the body's row. Thread-safe.
+ * body is that one statement ({@link ReadAhead}); {@link #body} asks again for an open that no
+ * look-up on its thread prepared. Thread-safe.
  */
 final class Lookup {
 

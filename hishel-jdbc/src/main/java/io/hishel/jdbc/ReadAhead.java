@@ -59,7 +59,7 @@ final class ReadAhead {
         }
         last.remove();
         Lookup.Body body = held.answer().bodies().get(id);
-        if (body == null || held.stamp() != stamp || System.nanoTime() - held.readAt() > maxAgeNanos) {
+        if (body == null || held.stamp() != stamp || System.nanoTime() - held.readAt() >= maxAgeNanos) {
             return Optional.empty();
         }
         for (Lookup.Found found : held.answer().found()) {
