@@ -8,6 +8,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,7 @@ final class RedisKeys implements AutoCloseable {
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
+    private final StatefulRedisConnection<byte[], byte[]> binary;
     private final List<String> prefixes = new ArrayList<>();
 
     RedisKeys() {
@@ -29,6 +31,7 @@ final class RedisKeys implements AutoCloseable {
     RedisKeys(String url) {
         client = RedisClient.create(RedisURI.create(url));
         connection = client.connect();
+        binary = client.connect(ByteArrayCodec.INSTANCE);
     }
 
     String newPrefix() {
@@ -39,6 +42,10 @@ final class RedisKeys implements AutoCloseable {
 
     RedisCommands<String, String> redis() {
         return connection.sync();
+    }
+
+    RedisCommands<byte[], byte[]> binary() {
+        return binary.sync();
     }
 
     /** Every key under a prefix — SCAN, as only a test may, on a prefix of a few keys. */
@@ -62,6 +69,7 @@ final class RedisKeys implements AutoCloseable {
             }
         }
         connection.close();
+        binary.close();
         client.shutdown();
     }
 }
