@@ -244,14 +244,16 @@ public final class RedisStorage implements Storage {
     public long purgeByTag(String tag) {
         Objects.requireNonNull(tag, "tag");
         requireOpen();
-        return pages(() -> script.list("purgeTag", "purge tag " + tag, tag, clock.millis(),
-                options.readGrace().toMillis(), batch()));
+        long now = clock.millis();
+        return pages(() -> script.list("purgeTag", "purge tag " + tag, tag, now, options.readGrace().toMillis(),
+                batch(), options.incompleteGrace().toMillis()));
     }
 
     @Override
     public long purgeAll() {
         requireOpen();
-        script.number("doomWriters", "purge the entries being written");
+        script.number("doomWriters", "purge the entries being written", clock.millis(),
+                options.incompleteGrace().toMillis());
         return pages(() -> script.list("purgeAll", "purge everything", clock.millis(),
                 options.readGrace().toMillis(), batch()));
     }

@@ -15,7 +15,7 @@
 --   k:<sha1>    set: committed ids under a cache key
 --   u:<sha1>    set: ids (writing or committed) for a normalised URL
 --   t:<sha1>    set: ids (writing or committed) carrying a tag
---   inv:<sha1>  when a URL was last invalidated
+--   inv:<sha1>  when a URL was last invalidated; tinv:<sha1> a tag purged; allinv everything
 --   all         sorted set: committed ids by stored-at (listing)
 --   lru         sorted set: committed ids by last use (eviction)
 --   exp         sorted set: committed ids with a TTL, by expiry (clean-up)
@@ -36,6 +36,22 @@ local function kkey(key) return P .. 'k:' .. redis.sha1hex(key) end
 local function ukey(url) return P .. 'u:' .. redis.sha1hex(url) end
 local function tkey(tag) return P .. 't:' .. redis.sha1hex(tag) end
 local function markkey(url) return P .. 'inv:' .. redis.sha1hex(url) end
+local function tagmarkkey(tag) return P .. 'tinv:' .. redis.sha1hex(tag) end
+local ALLMARK = P .. 'allinv'
+
+-- Records when something was removed, so that a response requested before cannot come back
+-- with a later commit; a mark never moves back, whichever instance's clock is behind.
+local function mark(key, now, ttl)
+    local old = redis.call('GET', key)
+    if not old or tonumber(old) < now then
+        redis.call('SET', key, now, 'PX', ttl)
+    end
+end
+
+local function markedSince(key, requested)
+    local at = redis.call('GET', key)
+    return at ~= false and at ~= nil and tonumber(at) >= requested
+end
 
 local function visible(expires, now)
     return expires == '-1' or tonumber(expires) > now
@@ -163,12 +179,21 @@ elseif op == 'commit' then
     local id = ARGV[3]
     local e, b = ekey(id), bkey(id)
     local requested, now = tonumber(ARGV[12]), tonumber(ARGV[13])
-    local f = redis.call('HMGET', e, 's', 'u')
+    local f = redis.call('HMGET', e, 's', 'u', 't')
     local discard = f[1] ~= 'w'
     if not discard then
-        -- RFC 9111 §4.4: a response requested before its URL was invalidated must not undo it.
-        local mark = redis.call('GET', markkey(f[2]))
-        discard = (mark and tonumber(mark) >= requested) or requested < now - tonumber(ARGV[18])
+        -- RFC 9111 §4.4: a response requested before its URL was invalidated must not undo it;
+        -- nor one requested before a purge of one of its tags, or of everything.
+        discard = markedSince(markkey(f[2]), requested) or markedSince(ALLMARK, requested)
+            or requested < now - tonumber(ARGV[18])
+        if not discard and f[3] then
+            for _, tag in ipairs(cjson.decode(f[3])) do
+                if markedSince(tagmarkkey(tag), requested) then
+                    discard = true
+                    break
+                end
+            end
+        end
     end
     if discard then
         unindex(id)
@@ -272,11 +297,7 @@ elseif op == 'remove' then
 elseif op == 'invalidate' then
     -- ARGV: url, now, mark ttl, read grace, batch. Marks first: a commit either sees the mark or
     -- is there to be taken.
-    local mark = markkey(ARGV[3])
-    local old = redis.call('GET', mark)
-    if not old or tonumber(old) < tonumber(ARGV[4]) then
-        redis.call('SET', mark, ARGV[4], 'PX', ARGV[5])
-    end
+    mark(markkey(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
     local result = takeSet(ukey(ARGV[3]), tonumber(ARGV[4]), ARGV[6], tonumber(ARGV[7]))
     if redis.call('SCARD', ukey(ARGV[3])) == 0 then
         redis.call('ZREM', URLS, ARGV[3])
@@ -284,7 +305,8 @@ elseif op == 'invalidate' then
     return result
 
 elseif op == 'purgeTag' then
-    -- ARGV: tag, now, read grace, batch
+    -- ARGV: tag, now, read grace, batch, mark ttl
+    mark(tagmarkkey(ARGV[3]), tonumber(ARGV[4]), ARGV[7])
     return takeSet(tkey(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]))
 
 elseif op == 'purgePrefix' then
@@ -304,7 +326,9 @@ elseif op == 'purgePrefix' then
     return { removed, #urls }
 
 elseif op == 'doomWriters' then
-    -- Every writer still open: its commit is to discard it. Writers are few: those in flight.
+    -- ARGV: now, mark ttl. Every writer still open: its commit is to discard it, and so is that
+    -- of every response requested before now. Writers are few: those in flight.
+    mark(ALLMARK, tonumber(ARGV[3]), ARGV[4])
     for _, id in ipairs(redis.call('HKEYS', PENDING)) do
         if redis.call('HGET', ekey(id), 's') == 'w' then
             redis.call('HSET', ekey(id), 's', 'x')

@@ -129,6 +129,39 @@ class RedisStorageBehaviourTest {
         assertThat(first.entries(written.key())).isEmpty();
     }
 
+    /** As for an invalidation (RFC 9111 §4.4): a purge is not undone by a response the application made before it. */
+    @Test
+    void aResponseRequestedBeforeAPurgeIsNotMadeVisibleAfterIt() {
+        RedisStorage storage = storage(keys.newPrefix());
+        Entry template = entry("https://example.com/tagged", new byte[0]);
+        Instant before = Instant.now().minusSeconds(1);
+        Entry requestedBefore = new Entry(template.id(), template.key(), template.request(), template.response(),
+                before, before);
+
+        storage.purgeByTag("news");
+        try (EntryWriter writer = storage.create(requestedBefore, EntryOptions.defaults().withTags(List.of("news")))) {
+            writer.write(bytes(100, 1));
+            writer.commit();
+        }
+        Entry untagged = new Entry(UUID.randomUUID(), template.key(), template.request(), template.response(),
+                before, before);
+        storage.purgeAll();
+        try (EntryWriter writer = storage.create(untagged, EntryOptions.defaults())) {
+            writer.write(bytes(100, 2));
+            writer.commit();
+        }
+        // Requested after both: a millisecond later is enough, one that the purges share is not.
+        Instant later = Instant.now().plusMillis(5);
+        Entry after = new Entry(UUID.randomUUID(), template.key(), template.request(), template.response(), later,
+                later);
+        try (EntryWriter writer = storage.create(after, EntryOptions.defaults().withTags(List.of("news")))) {
+            writer.write(bytes(100, 3));
+            writer.commit();
+        }
+
+        assertThat(storage.entries(template.key())).containsExactly(after);
+    }
+
     @Test
     void aWriterThatDiesLeavesNothingVisibleAndNothingPastItsLease() {
         String prefix = keys.newPrefix();
