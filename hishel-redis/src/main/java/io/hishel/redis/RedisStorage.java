@@ -86,6 +86,7 @@ public final class RedisStorage implements Storage {
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final StorageScript script;
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
+    private final long clockToleranceMillis;
     private final ScheduledExecutorService maintenance;
     private volatile boolean closed;
 
@@ -93,6 +94,7 @@ public final class RedisStorage implements Storage {
         this.options = builder.options;
         this.clock = options.clock();
         this.ownedClient = ownedClient;
+        this.clockToleranceMillis = builder.clockTolerance.toMillis();
         String description = "Redis storage " + builder.where + " (prefix " + builder.keyPrefix + ")";
         try {
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
@@ -448,7 +450,9 @@ public final class RedisStorage implements Storage {
             long space = ttl == null ? -1 : ttl + options.readGrace().toMillis();
             long committed = script.number("commit", "commit entry " + entry.id(), entry.id(), number, lastValue,
                     chunks, size, checksum.body(), EntryCodec.encode(entry), entry.key().value(),
-                    entry.responseTime().toEpochMilli(), entry.requestTime().toEpochMilli(), now, expiresAt, space,
+                    // Compared with the marks as the earliest the request may have been sent by another instance's clock.
+                    entry.responseTime().toEpochMilli(), entry.requestTime().toEpochMilli() - clockToleranceMillis,
+                    now, expiresAt, space,
                     refresh ? 1 : 0, ttl == null ? -1 : ttl, options.incompleteGrace().toMillis(),
                     options.maxBytes(), options.maxEntries());
             if (committed == 2) {
@@ -496,6 +500,7 @@ public final class RedisStorage implements Storage {
         private StorageOptions options = StorageOptions.defaults();
         private String keyPrefix = "hishel:";
         private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration clockTolerance = Duration.ofSeconds(1);
         private boolean scheduled = true;
 
         private Builder(RedisURI uri, RedisClient client, String where) {
@@ -544,6 +549,22 @@ public final class RedisStorage implements Storage {
          */
         public Builder timeout(Duration timeout) {
             this.timeout = Require.positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets how far apart the clocks of the instances sharing the Redis may be (default one
+         * second, as for {@code JdbcStorage} on PostgreSQL): a response whose request was sent
+         * less than this after another instance invalidated its URL, or purged one of its tags or
+         * everything, counts as sent before, and is not made visible — so that no instance whose
+         * clock is behind brings back what another removed.
+         *
+         * @param tolerance zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder clockTolerance(Duration tolerance) {
+            this.clockTolerance = Require.notNegative(tolerance, "clockTolerance");
             return this;
         }
 

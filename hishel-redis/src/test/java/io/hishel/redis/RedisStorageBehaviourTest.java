@@ -134,7 +134,8 @@ class RedisStorageBehaviourTest {
     void aResponseRequestedBeforeAPurgeIsNotMadeVisibleAfterIt() {
         RedisStorage storage = storage(keys.newPrefix());
         Entry template = entry("https://example.com/tagged", new byte[0]);
-        Instant before = Instant.now().minusSeconds(1);
+        // Sent before the purges by this instance's clock, or within the tolerance of another's.
+        Instant before = Instant.now().plusMillis(500);
         Entry requestedBefore = new Entry(template.id(), template.key(), template.request(), template.response(),
                 before, before);
 
@@ -150,8 +151,8 @@ class RedisStorageBehaviourTest {
             writer.write(bytes(100, 2));
             writer.commit();
         }
-        // Requested after both: a millisecond later is enough, one that the purges share is not.
-        Instant later = Instant.now().plusMillis(5);
+        // Requested after both, by more than the instances' clock tolerance.
+        Instant later = Instant.now().plusMillis(1_100);
         Entry after = new Entry(UUID.randomUUID(), template.key(), template.request(), template.response(), later,
                 later);
         try (EntryWriter writer = storage.create(after, EntryOptions.defaults().withTags(List.of("news")))) {
