@@ -1,7 +1,6 @@
 package io.hishel;
 
 import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

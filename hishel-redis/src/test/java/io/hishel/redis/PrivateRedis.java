@@ -1,7 +1,6 @@
 package io.hishel.redis;
 
 import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -3,7 +3,6 @@ package io.hishel.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-
 import io.hishel.ChildJvm;
 import io.hishel.RedisServer;
 import io.hishel.TcpProxy;

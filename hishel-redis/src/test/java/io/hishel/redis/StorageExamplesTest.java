@@ -1,7 +1,6 @@
 package io.hishel.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.RedisServer;
 import io.hishel.storage.StorageOptions;
 import io.lettuce.core.RedisURI;

@@ -1,7 +1,6 @@
 package io.hishel.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.RedisServer;
 import io.hishel.TcpProxy;
 import io.hishel.memory.MemoryStorage;
