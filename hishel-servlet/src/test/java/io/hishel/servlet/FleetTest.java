@@ -37,7 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with its memory tier, kept coherent by {@code LISTEN/NOTIFY}). Under a mixed load, with a body
  * of its own for every version of every item, purges by tag land on one instance in the middle;
  * after the propagation bound no instance serves a purged version, and none ever serves a body
- * the application did not send for the version it claims. Prints the bound it measured.
+ * the application did not send for the version it claims. On PostgreSQL, whose purges leave no
+ * mark, a version the application made before the purge and the storage stored after it is
+ * allowed and counted; on Redis it is not. Prints the bound it measured.
  */
 class FleetTest {
 
@@ -57,6 +59,10 @@ class FleetTest {
     void close() throws Exception {
         for (TestServer server : servers) {
             server.close();
+        }
+        if (!redisStorages.isEmpty()) {
+            // The shared Redis keeps nothing of the test but what expires: marks, bodies in their read grace.
+            redisStorages.get(0).purgeAll();
         }
         redisStorages.forEach(Storage::close);
         storages.close();
@@ -86,11 +92,13 @@ class FleetTest {
             int id = item;
             server.route("/item/" + item, (request, response) -> {
                 long version = versions.get(id);
+                long produced = System.nanoTime();
                 byte[] body = body(id, version);
                 sent.put(id + "/" + version, sha256(body));
                 request.setAttribute(RequestAttributes.TAGS, List.of("item-" + id, "items"));
                 response.setHeader("Cache-Control", "max-age=3600");
                 response.setHeader("X-Version", Long.toString(version));
+                response.setHeader("X-Produced", Long.toString(produced));
                 response.setContentType("application/octet-stream");
                 response.getOutputStream().write(body);
             });
@@ -135,6 +143,7 @@ class FleetTest {
         Map<Integer, long[]> purged = new ConcurrentHashMap<>();
         AtomicInteger served = new AtomicInteger();
         AtomicInteger purges = new AtomicInteger();
+        AtomicInteger raced = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(5);
         List<Future<?>> load = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
@@ -146,11 +155,21 @@ class FleetTest {
                     while (System.nanoTime() < end) {
                         int item = random.nextInt(ITEMS);
                         long started = System.nanoTime();
-                        long version = check(item, get(fleet.get(random.nextInt(fleet.size())), item));
+                        HttpResponse<byte[]> response = get(fleet.get(random.nextInt(fleet.size())), item);
+                        long version = check(item, response);
                         long[] purge = purged.get(item);
-                        if (purge != null && started - purge[0] > BOUND.toNanos()) {
-                            assertThat(version).as("item %d, purged %d ms before it was asked for", item,
-                                    (started - purge[0]) / 1_000_000).isGreaterThanOrEqualTo(purge[1]);
+                        // The bound, and the time a lookup that read before the purge may take to keep its answer.
+                        if (purge != null && started - purge[0] > BOUND.plusSeconds(1).toNanos()
+                                && version < purge[1]) {
+                            long produced = Long.parseLong(response.headers().firstValue("X-Produced").orElseThrow());
+                            if (store.equals("postgresql") && produced < purge[0]) {
+                                // PostgreSQL's purges leave no mark (storage.adoc): a response the application
+                                // made before the purge, stored after it, is allowed there — and counted.
+                                raced.incrementAndGet();
+                            } else {
+                                assertThat(version).as("item %d, purged %d ms before it was asked for", item,
+                                        (started - purge[0]) / 1_000_000).isGreaterThanOrEqualTo(purge[1]);
+                            }
                         }
                         served.incrementAndGet();
                     }
@@ -184,7 +203,8 @@ class FleetTest {
         assertThat(failures).isEmpty();
         assertThat(served.get()).isGreaterThan(100);
         assertThat(purges.get()).isGreaterThan(10);
-        System.out.printf("FLEET %s: %d answers checked, %d purges%n", store, served.get(), purges.get());
+        System.out.printf("FLEET %s: %d answers checked, %d purges, %d answers of a version made before its purge"
+                + " and stored after it%n", store, served.get(), purges.get(), raced.get());
     }
 
     @ParameterizedTest
