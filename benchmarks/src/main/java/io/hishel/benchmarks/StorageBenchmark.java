@@ -6,6 +6,7 @@ import io.hishel.http.Response;
 import io.hishel.jdbc.JdbcStorage;
 import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
+import io.hishel.redis.RedisStorage;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryOptions;
@@ -14,6 +15,7 @@ import io.hishel.storage.Storage;
 import io.hishel.storage.StorageOptions;
 import io.hishel.storage.StoredBody;
 import io.hishel.storage.StoredRequest;
+import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -67,7 +69,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * ({@code postgresql}: a fresh schema in the database at {@code jdbc:postgresql://127.0.0.1:5432/test},
  * user {@code postgres}, without a password; set the system properties
  * {@code hishel.postgres.url}, {@code hishel.postgres.user} and {@code hishel.postgres.password} to
- * use another). Maintenance is not scheduled, so no clean-up runs while measuring; what
+ * use another), and {@code redis}, which has no memory tier: the Redis at
+ * {@code redis://127.0.0.1:6379} ({@code hishel.redis.url} for another), under a key prefix of its
+ * own that is purged when the trial ends. Maintenance is not scheduled, so no clean-up runs while measuring; what
  * {@code put} writes is purged after every iteration, so the storage does not grow without bound.
  * The forked JVM gets a fixed 2 GiB heap, touched up front; the memory storage is bounded at
  * 512 MiB. Run {@code java -jar benchmarks/target/benchmarks.jar -h} for the options.
@@ -98,8 +102,11 @@ public class StorageBenchmark {
     static final String GET_PREFIX = "https://bench.hishel.io/get/";
     static final String PUT_PREFIX = "https://bench.hishel.io/put/";
 
-    /** Which storage: {@code memory}, {@code sqlite}, {@code sqlite-no-tier}, {@code postgresql} or {@code postgresql-no-tier}. */
-    @Param({"memory", "sqlite", "sqlite-no-tier", "postgresql", "postgresql-no-tier"})
+    /**
+     * Which storage: {@code memory}, {@code sqlite}, {@code sqlite-no-tier}, {@code postgresql},
+     * {@code postgresql-no-tier} or {@code redis}.
+     */
+    @Param({"memory", "sqlite", "sqlite-no-tier", "postgresql", "postgresql-no-tier", "redis"})
     public String storage;
 
     /** The size of each body in bytes. */
@@ -264,9 +271,17 @@ public class StorageBenchmark {
                         .memoryTier(tier(kind))
                         .scheduleMaintenance(false)
                         .build();
+            case "redis":
+                // Purged bodies go at once: no reader outlives an iteration, and Redis holds them in memory.
+                return RedisStorage.builder(RedisURI.create(System.getProperty("hishel.redis.url",
+                                "redis://127.0.0.1:6379")))
+                        .keyPrefix("hishel-benchmark:" + Long.toHexString(System.nanoTime()) + ":")
+                        .options(options.maxBytes(DATABASE_MAX_BYTES).readGrace(Duration.ZERO).build())
+                        .scheduleMaintenance(false)
+                        .build();
             default:
                 throw new IllegalArgumentException("Unknown storage \"" + kind + "\": use memory, sqlite,"
-                        + " sqlite-no-tier, postgresql or postgresql-no-tier");
+                        + " sqlite-no-tier, postgresql, postgresql-no-tier or redis");
         }
     }
 
@@ -324,6 +339,10 @@ public class StorageBenchmark {
     private void closeQuietly() {
         if (store != null) {
             try {
+                if (store instanceof RedisStorage) {
+                    // Its keys live on in Redis otherwise.
+                    store.purgeAll();
+                }
                 store.close();
             } catch (RuntimeException e) {
                 System.err.println("Could not close " + store + ": " + e);

@@ -168,12 +168,16 @@ public class HishelAutoConfiguration {
             StorageOptions options = storageOptions(settings);
             HishelProperties.StorageType type = settings.getType();
             if (type == null) {
-                throw new InvalidHishelPropertyException("hishel.storage.type", null, "sqlite, memory or jdbc", null);
+                throw new InvalidHishelPropertyException("hishel.storage.type", null, "sqlite, memory, jdbc or redis", null);
             }
             return switch (type) {
                 case MEMORY -> new MemoryStorage(options);
                 case SQLITE -> sqlite(settings.getSqlite(), options, timeout(settings), memoryTier(settings.getTier()));
                 case JDBC -> jdbc(settings.getJdbc(), options, timeout(settings), memoryTier(settings.getTier()), beans);
+                // HishelRedisAutoConfiguration builds it; here only when it could not.
+                case REDIS -> throw new InvalidHishelPropertyException("hishel.storage.type", "redis",
+                        "redis with io.hishel:hishel-redis on the class path (it brings Lettuce), or sqlite, memory"
+                                + " or jdbc", null);
             };
         }
 
@@ -270,7 +274,7 @@ public class HishelAutoConfiguration {
             }
         }
 
-        private static StorageOptions storageOptions(HishelProperties.Storage settings) {
+        static StorageOptions storageOptions(HishelProperties.Storage settings) {
             StorageOptions.Builder builder = StorageOptions.builder().refreshTtlOnAccess(settings.isRefreshTtlOnAccess());
             if (settings.getDefaultTtl() != null) {
                 set("hishel.storage.default-ttl", settings.getDefaultTtl(), "a duration of zero or more, such as 1h",

@@ -212,7 +212,7 @@ public class HishelProperties {
     /** Which storage, and its bounds. */
     public static class Storage {
 
-        /** The kind of storage: sqlite (a file, the default), memory, or jdbc (PostgreSQL, shared by instances). */
+        /** The kind of storage: sqlite (a file, the default), memory, jdbc (PostgreSQL, shared by instances) or redis (shared by instances). */
         private StorageType type = StorageType.SQLITE;
 
         /** How long an entry lives in the storage when no rule or metadata says; unset for no limit beyond freshness. */
@@ -232,7 +232,7 @@ public class HishelProperties {
         private Duration cleanupInterval = Duration.ofMinutes(5);
 
         /**
-         * SQLite and JDBC: the longest one storage call a request makes may take, waiting for a
+         * SQLite, JDBC and Redis: the longest one storage call a request makes may take, waiting for a
          * connection, for a turn to write and for the database; then it is interrupted, and the
          * application answers without the cache.
          */
@@ -379,7 +379,9 @@ public class HishelProperties {
         /** The heap, bounded by max-size: fastest, lost on restart. */
         MEMORY,
         /** A database reached through JDBC, PostgreSQL usually: one cache shared by every instance. */
-        JDBC
+        JDBC,
+        /** Redis, through io.hishel:hishel-redis: one cache shared by every instance. */
+        REDIS
     }
 
     /** The SQLite storage's file and pool. */
