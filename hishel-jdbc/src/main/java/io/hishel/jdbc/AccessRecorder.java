@@ -44,6 +44,11 @@ final class AccessRecorder {
         return hit != null && refreshTtl && ttlMillis != null && hit + ttlMillis > now;
     }
 
+    /** Whether an entry a lookup found is alive now, counting the hits not yet written: the tier's test. */
+    boolean alive(Lookup.Found found, long now) {
+        return alive(found.entry().id(), found.expiresAt(), found.ttlMillis(), found.refreshTtl(), now);
+    }
+
     /**
      * Writes the hits recorded since the last flush: last access for eviction, and restarted TTLs.
      * A hit stays recorded until its write has committed — until then it alone keeps its entry

@@ -1,5 +1,7 @@
 package io.hishel.jdbc;
 
+import io.hishel.memory.tier.Change;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.BodyChecksum;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.ChunkingWriter;
@@ -47,7 +49,7 @@ final class ChunkWriter extends ChunkingWriter {
     private final Clock clock;
     private final Transactions transactions;
     private final Cleanup cleanup;
-    private final Tier tier;
+    private final Tier<Lookup.Found> tier;
     private final Set<ChunkWriter> open;
     /** Whether the database failed a write of this writer; then an abort leaves the rows to clean-up. */
     private boolean databaseFailed;
@@ -62,7 +64,7 @@ final class ChunkWriter extends ChunkingWriter {
      * @throws StorageException if the storage cannot be written
      */
     static ChunkWriter start(Entry entry, EntryOptions entryOptions, StorageOptions options, long clockToleranceMillis,
-                             Transactions transactions, Cleanup cleanup, Tier tier, Set<ChunkWriter> open) {
+                             Transactions transactions, Cleanup cleanup, Tier<Lookup.Found> tier, Set<ChunkWriter> open) {
         long now = options.clock().millis();
         byte[] data = EntryCodec.encode(entry);
         Duration ttl = entryOptions.ttl().orElse(options.defaultTtl().orElse(null));
@@ -102,7 +104,7 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     private ChunkWriter(Entry entry, Long ttlMillis, StorageOptions options, long clockToleranceMillis,
-                        Transactions transactions, Cleanup cleanup, Tier tier, Set<ChunkWriter> open) {
+                        Transactions transactions, Cleanup cleanup, Tier<Lookup.Found> tier, Set<ChunkWriter> open) {
         super(options.chunkSize());
         this.id = entry.id();
         this.key = entry.key();

@@ -1,5 +1,7 @@
 package io.hishel.jdbc;
 
+import io.hishel.memory.tier.Change;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.StorageOptions;
@@ -38,7 +40,7 @@ final class Cleanup {
     private final Clock clock;
     private final Transactions transactions;
     private final AccessRecorder accesses;
-    private final Tier tier;
+    private final Tier<Lookup.Found> tier;
     private final AtomicLong approximateBytes = new AtomicLong();
     private final AtomicLong approximateEntries = new AtomicLong();
     private final AtomicLong heldBytes = new AtomicLong();
@@ -47,7 +49,7 @@ final class Cleanup {
     /**
      * @param tier what forgets the entries evicted, in this process and in the instances it notifies
      */
-    Cleanup(StorageOptions options, Transactions transactions, AccessRecorder accesses, Tier tier) {
+    Cleanup(StorageOptions options, Transactions transactions, AccessRecorder accesses, Tier<Lookup.Found> tier) {
         this.options = options;
         this.clock = options.clock();
         this.transactions = transactions;

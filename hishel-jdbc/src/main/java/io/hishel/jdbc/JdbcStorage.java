@@ -1,6 +1,9 @@
 package io.hishel.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.hishel.memory.MemoryTier;
+import io.hishel.memory.tier.Change;
+import io.hishel.memory.tier.Tier;
 import io.hishel.policy.Require;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.CleanupResult;
@@ -81,7 +84,7 @@ public final class JdbcStorage implements Storage {
     private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
     private final long clockToleranceMillis;
     private final MemoryTier memoryTier;
-    private final Tier tier;
+    private final Tier<Lookup.Found> tier;
     /** On PostgreSQL with the memory tier: how the other instances' tiers hear of this one's writes. */
     private final TierNotifications notifications;
     private final Maintenance maintenance;
@@ -99,7 +102,7 @@ public final class JdbcStorage implements Storage {
         this.maintenanceTransactions = transactions.forMaintenance();
         this.accesses = new AccessRecorder(clock, maintenanceTransactions);
         this.memoryTier = builder.memoryTier;
-        this.tier = Tier.of(memoryTier, clock, accesses);
+        this.tier = Tier.of(memoryTier, clock, accesses::alive);
         this.cleanup = new Cleanup(options, maintenanceTransactions, accesses, tier);
         if (connections instanceof SqliteFile file) {
             // The new file is empty: nothing read from the old one may be served.

@@ -1,6 +1,7 @@
 package io.hishel.jdbc;
 
 import static io.hishel.jdbc.Sql.nullableLong;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryCodec;
@@ -166,7 +167,7 @@ final class Lookup {
      *
      * @param dataBytes the size of its stored metadata, for the memory tier's bound
      */
-    record Found(Entry entry, Long expiresAt, Long ttlMillis, boolean refreshTtl, int dataBytes) {
+    record Found(Entry entry, Long expiresAt, Long ttlMillis, boolean refreshTtl, int dataBytes) implements Tier.Found {
     }
 
     /** A looked-up row, before its data is decoded; the first chunk is null for a body read apart. */

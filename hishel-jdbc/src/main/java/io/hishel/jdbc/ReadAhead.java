@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.memory.tier.Tier;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;

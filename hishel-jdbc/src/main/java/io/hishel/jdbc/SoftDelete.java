@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.memory.tier.Change;
 import io.hishel.storage.CacheKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

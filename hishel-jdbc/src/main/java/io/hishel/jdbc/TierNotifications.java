@@ -1,5 +1,7 @@
 package io.hishel.jdbc;
 
+import io.hishel.memory.tier.Change;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,7 +42,7 @@ import org.postgresql.PGNotification;
  * notification lost without the connection failing is covered by the tier's maximum age.
  * Thread-safe.
  */
-final class TierNotifications implements AutoCloseable {
+final class TierNotifications implements Tier.Announcer, AutoCloseable {
 
     /** PostgreSQL refuses payloads of 8000 bytes and more. */
     private static final int MAX_PAYLOAD_BYTES = 7900;
@@ -55,7 +57,7 @@ final class TierNotifications implements AutoCloseable {
     private final DataSource dataSource;
     private final Transactions transactions;
     private final String channel;
-    private final Tier tier;
+    private final Tier<Lookup.Found> tier;
     private final String description;
     private final String senderId = UUID.randomUUID().toString();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -68,7 +70,7 @@ final class TierNotifications implements AutoCloseable {
     /** The connection the storage's builder listened on, so that the tier is used from the start; handed to the thread. */
     private Connection first;
 
-    private TierNotifications(DataSource dataSource, Transactions transactions, String channel, Tier tier) {
+    private TierNotifications(DataSource dataSource, Transactions transactions, String channel, Tier<Lookup.Found> tier) {
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.channel = channel;
@@ -86,7 +88,7 @@ final class TierNotifications implements AutoCloseable {
      *
      * @param transactions where the changes are sent from, held to the deadline of maintenance
      */
-    static TierNotifications start(DataSource dataSource, Transactions transactions, Tier tier) {
+    static TierNotifications start(DataSource dataSource, Transactions transactions, Tier<Lookup.Found> tier) {
         String schema = transactions.read("find the schema", connection -> {
             try (Statement select = connection.createStatement();
                  ResultSet result = select.executeQuery("SELECT current_schema()")) {
@@ -117,7 +119,8 @@ final class TierNotifications implements AutoCloseable {
     }
 
     /** Queues a committed change, to be sent with the others queued meanwhile. Never waits. */
-    void send(Change change) {
+    @Override
+    public void send(Change change) {
         if (!outgoing.offer(change)) {
             overflowed.set(true);
         }

@@ -14,7 +14,7 @@
  * is alive. {@code ChunkWriter} stores a new entry; {@code SoftDelete} removes entries by URL,
  * prefix or tag; {@code Listing} is the operator's view; {@code Cleanup} deletes and evicts, on the
  * schedule of {@code Maintenance}; {@code CorruptEntries} deals with rows that cannot be read.
- * In front of the hit path, {@code Tier} is the memory tier ({@link io.hishel.jdbc.MemoryTier} its
+ * In front of the hit path, {@code Tier} is the memory tier ({@link io.hishel.memory.MemoryTier} its
  * public bounds): every write hands it the {@code Change} it made once committed, to forget at
  * once, and on PostgreSQL {@code TierNotifications} carries each change to the other instances'
  * tiers with {@code LISTEN/NOTIFY}.

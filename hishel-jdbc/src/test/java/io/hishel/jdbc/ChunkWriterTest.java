@@ -2,10 +2,10 @@ package io.hishel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.hishel.MutableClock;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryOptions;

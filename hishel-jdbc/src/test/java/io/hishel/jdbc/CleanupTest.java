@@ -1,8 +1,8 @@
 package io.hishel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.MutableClock;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.CleanupResult;
 import io.hishel.storage.StorageOptions;
 import java.nio.file.Path;

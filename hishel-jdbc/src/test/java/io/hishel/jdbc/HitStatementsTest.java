@@ -8,6 +8,7 @@ import io.hishel.MutableClock;
 import io.hishel.PostgresServer;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
+import io.hishel.memory.MemoryTier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.CorruptBodyException;
 import io.hishel.storage.Entry;

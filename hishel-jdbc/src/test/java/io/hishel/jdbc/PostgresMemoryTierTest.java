@@ -2,11 +2,11 @@ package io.hishel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.PostgresServer;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
+import io.hishel.memory.MemoryTier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
 import io.hishel.storage.EntryOptions;

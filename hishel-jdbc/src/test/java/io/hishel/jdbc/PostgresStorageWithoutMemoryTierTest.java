@@ -1,6 +1,7 @@
 package io.hishel.jdbc;
 
 import io.hishel.PostgresServer;
+import io.hishel.memory.MemoryTier;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageContract;
 import io.hishel.storage.StorageOptions;

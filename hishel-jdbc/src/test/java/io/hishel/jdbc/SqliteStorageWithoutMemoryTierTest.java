@@ -1,5 +1,6 @@
 package io.hishel.jdbc;
 
+import io.hishel.memory.MemoryTier;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageContract;
 import io.hishel.storage.StorageOptions;

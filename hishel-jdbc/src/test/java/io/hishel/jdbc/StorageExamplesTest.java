@@ -1,10 +1,10 @@
 package io.hishel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.PostgresServer;
+import io.hishel.memory.MemoryTier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.StorageOptions;
 import java.nio.file.Path;

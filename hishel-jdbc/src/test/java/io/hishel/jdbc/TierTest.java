@@ -1,10 +1,12 @@
 package io.hishel.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.MutableClock;
 import io.hishel.http.Headers;
 import io.hishel.http.Response;
+import io.hishel.memory.MemoryTier;
+import io.hishel.memory.tier.Change;
+import io.hishel.memory.tier.Tier;
 import io.hishel.storage.CacheKey;
 import io.hishel.storage.Entry;
 import io.hishel.storage.StoredRequest;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class TierTest {
 
     private final MutableClock clock = new MutableClock();
-    private final Tier tier = Tier.of(MemoryTier.defaults(), clock, new AccessRecorder(clock, null));
+    private final Tier<Lookup.Found> tier = Tier.of(MemoryTier.defaults(), clock, new AccessRecorder(clock, null)::alive);
     private final CacheKey key = new CacheKey("GET https://example.com/");
     private final Entry entry = new Entry(UUID.randomUUID(), key,
             new StoredRequest("GET", URI.create("https://example.com/"), ""), new Response(200, Headers.of()),

@@ -1,13 +1,12 @@
 package io.hishel.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.PostgresServer;
 import io.hishel.TcpProxy;
 import io.hishel.jdbc.JdbcStorage;
-import io.hishel.jdbc.MemoryTier;
+import io.hishel.memory.MemoryTier;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;

@@ -1,10 +1,9 @@
 package io.hishel.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.jdbc.JdbcStorage;
-import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
+import io.hishel.memory.MemoryTier;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
 import io.hishel.policy.FilterPolicy;

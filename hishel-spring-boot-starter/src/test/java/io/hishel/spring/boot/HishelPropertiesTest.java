@@ -1,9 +1,8 @@
 package io.hishel.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.jdbc.JdbcStorage;
-import io.hishel.jdbc.MemoryTier;
+import io.hishel.memory.MemoryTier;
 import io.hishel.policy.CacheOptions;
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.storage.StorageOptions;

@@ -1,4 +1,4 @@
-package io.hishel.jdbc;
+package io.hishel.memory.tier;
 
 import io.hishel.storage.CacheKey;
 import java.nio.charset.StandardCharsets;
@@ -10,41 +10,62 @@ import java.util.Set;
 /**
  * What a write changed, in the terms of the memory tier: the keys whose entries it stored, freshened
  * or removed, or everything. Every write of the storage — a commit, a freshening, a removal, an
- * invalidation, a purge, an eviction — comes down to one, so that the tier of this process and, on
- * PostgreSQL, those of the other instances forget exactly that. A write that reaches more than
+ * invalidation, a purge, an eviction — comes down to one, so that the tier of this process and
+ * those of the other instances sharing the store forget exactly that. A write that reaches more than
  * {@link #MAX_KEYS} keys is everything: forgetting a whole tier costs less than a message that size.
  * Immutable.
  *
  * @param keys the keys changed; empty for {@link #everything()}
  * @param all  whether everything changed
  */
-record Change(Set<CacheKey> keys, boolean all) {
+public record Change(Set<CacheKey> keys, boolean all) {
 
     /** The most keys a change names; a write that reaches more changes everything. */
-    static final int MAX_KEYS = 1000;
+    public static final int MAX_KEYS = 1000;
 
     private static final Change EVERYTHING = new Change(Set.of(), true);
     private static final String ALL = "*";
 
-    Change {
+    public Change {
         keys = Set.copyOf(keys);
     }
 
-    static Change everything() {
+    /**
+     * Everything changed.
+     *
+     * @return the change that forgets a whole tier
+     */
+    public static Change everything() {
         return EVERYTHING;
     }
 
-    static Change of(CacheKey key) {
+    /**
+     * One key changed.
+     *
+     * @param key the cache key
+     * @return the change
+     */
+    public static Change of(CacheKey key) {
         return new Change(Set.of(key), false);
     }
 
-    /** The keys, or everything if there are more than {@link #MAX_KEYS}. */
-    static Change of(Set<CacheKey> keys) {
+    /**
+     * The keys, or everything if there are more than {@link #MAX_KEYS}.
+     *
+     * @param keys the cache keys
+     * @return the change
+     */
+    public static Change of(Set<CacheKey> keys) {
         return keys.size() > MAX_KEYS ? EVERYTHING : new Change(keys, false);
     }
 
-    /** One change for several: the union of their keys, or everything. */
-    static Change merge(List<Change> changes) {
+    /**
+     * One change for several: the union of their keys, or everything.
+     *
+     * @param changes the changes
+     * @return the change
+     */
+    public static Change merge(List<Change> changes) {
         Set<CacheKey> keys = new HashSet<>();
         for (Change change : changes) {
             if (change.all) {
@@ -58,7 +79,12 @@ record Change(Set<CacheKey> keys, boolean all) {
         return new Change(keys, false);
     }
 
-    boolean isEmpty() {
+    /**
+     * Whether nothing changed.
+     *
+     * @return true for no keys and not everything
+     */
+    public boolean isEmpty() {
         return !all && keys.isEmpty();
     }
 
@@ -66,8 +92,12 @@ record Change(Set<CacheKey> keys, boolean all) {
      * The change as the payloads of notifications: the sender, then {@code *} or one key a line,
      * each payload at most {@code maxBytes} long in UTF-8. A key too long for a payload of its own
      * makes the change everything.
+     *
+     * @param sender   who sends it, so that it can ignore its own
+     * @param maxBytes the longest payload the channel carries
+     * @return the payloads, at least one unless empty
      */
-    List<String> payloads(String sender, int maxBytes) {
+    public List<String> payloads(String sender, int maxBytes) {
         String head = sender + "\n";
         int headBytes = head.getBytes(StandardCharsets.UTF_8).length;
         if (all) {
@@ -95,14 +125,24 @@ record Change(Set<CacheKey> keys, boolean all) {
         return payloads;
     }
 
-    /** The sender of a payload that {@link #payloads} made. */
-    static String senderOf(String payload) {
+    /**
+     * The sender of a payload that {@link #payloads} made.
+     *
+     * @param payload the payload
+     * @return its sender
+     */
+    public static String senderOf(String payload) {
         int end = payload.indexOf('\n');
         return end < 0 ? payload : payload.substring(0, end);
     }
 
-    /** The change a payload that {@link #payloads} made carries; anything else is taken as everything. */
-    static Change parse(String payload) {
+    /**
+     * The change a payload that {@link #payloads} made carries; anything else is taken as everything.
+     *
+     * @param payload the payload
+     * @return the change
+     */
+    public static Change parse(String payload) {
         String[] lines = payload.split("\n");
         if (lines.length < 2 || lines[1].equals(ALL)) {
             return EVERYTHING;

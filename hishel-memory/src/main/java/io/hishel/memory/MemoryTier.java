@@ -1,15 +1,15 @@
-package io.hishel.jdbc;
+package io.hishel.memory;
 
 import io.hishel.policy.Require;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the memory tier in front of a {@link JdbcStorage} is bounded: the tier keeps the metadata of
- * the entries looked up lately and the bodies of the small ones, so that a hit on a hot entry
- * costs no round trip to the database. Everything the tier holds — metadata and bodies together —
- * stays within {@link #maxBytes()}, the least recently used going first; a body larger than
- * {@link #maxBodyBytes()} is always read from the database; and nothing is kept longer than
+ * How the memory tier in front of a shared storage ({@code JdbcStorage}, {@code RedisStorage}) is
+ * bounded: the tier keeps the metadata of the entries looked up lately and the bodies of the small
+ * ones, so that a hit on a hot entry costs no round trip to the database or to Redis. Everything
+ * the tier holds — metadata and bodies together — stays within {@link #maxBytes()}, the least recently used going first; a body larger than
+ * {@link #maxBodyBytes()} is always read from the store; and nothing is kept longer than
  * {@link #maxAge()}, which bounds how long a change made by another instance whose notification
  * was lost may go unseen. On by default ({@link #defaults()}); {@link #off()} turns it off.
  * Immutable and thread-safe.
@@ -48,7 +48,7 @@ public final class MemoryTier {
     }
 
     /**
-     * No tier: every lookup goes to the database.
+     * No tier: every lookup goes to the store.
      *
      * @return the tier that is off
      */
@@ -93,7 +93,7 @@ public final class MemoryTier {
     }
 
     /**
-     * How long the tier keeps what it read from the database at most.
+     * How long the tier keeps what it read from the store at most.
      *
      * @return the age; zero when off
      */
@@ -141,7 +141,7 @@ public final class MemoryTier {
 
         /**
          * Sets the largest body the tier keeps (default 64 KiB); larger ones are read from the
-         * database. Only bodies stored in one chunk are kept when they are written; others when
+         * store. On JDBC, only bodies stored in one chunk are kept when they are written; others when
          * they are first read.
          *
          * @param bytes 0 (no bodies, only metadata) to 16 MiB
