@@ -1,6 +1,9 @@
 package io.hishel.redis;
 
 import io.hishel.http.Response;
+import io.hishel.memory.MemoryTier;
+import io.hishel.memory.tier.Change;
+import io.hishel.memory.tier.Tier;
 import io.hishel.policy.Require;
 import io.hishel.storage.BodyChecksum;
 import io.hishel.storage.CacheKey;
@@ -24,6 +27,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -72,7 +77,15 @@ import org.slf4j.LoggerFactory;
  * <p>Every command waits at most {@link Builder#timeout(Duration)}; a Redis that is down, slow or
  * restarting fails the call with a {@link StorageException}, which the filter answers by serving
  * the request without the cache; Lettuce reconnects on its own. Redis standalone or behind
- * Sentinel; not Redis Cluster (the script reaches keys it derives). Thread-safe.
+ * Sentinel; not Redis Cluster (the script reaches keys it derives).
+ *
+ * <p>A memory tier ({@link MemoryTier}, on by default) keeps what lookups found lately and the
+ * bodies of small entries, so that a hit on a hot entry costs no round trip to Redis. Every write
+ * of this storage makes it forget what the write changed at once, and the tiers of the other
+ * instances on the same prefix hear of it through Redis pub/sub, on the channel
+ * {@code <prefix>tier}; while this instance's subscription is down the tier is not used, and
+ * nothing stays in it longer than {@link MemoryTier#maxAge()}, whatever message was lost.
+ * Thread-safe.
  */
 public final class RedisStorage implements Storage {
 
@@ -87,6 +100,10 @@ public final class RedisStorage implements Storage {
     private final StorageScript script;
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     private final long clockToleranceMillis;
+    private final MemoryTier memoryTier;
+    private final Tier<Found> tier;
+    /** With the memory tier: how the other instances' tiers hear of this one's writes, and it of theirs. */
+    private final TierChannel channel;
     private final ScheduledExecutorService maintenance;
     private volatile boolean closed;
 
@@ -108,6 +125,16 @@ public final class RedisStorage implements Storage {
         this.script = new StorageScript(connection, builder.keyPrefix, description);
         try {
             script.list("statistics", "load its script");
+        } catch (StorageException e) {
+            closeConnection();
+            throw e;
+        }
+        this.memoryTier = builder.memoryTier;
+        this.tier = Tier.of(memoryTier, clock, (found, now) -> found.alive(now));
+        try {
+            this.channel = tier.enabled()
+                    ? TierChannel.start(client, connection.async(), builder.keyPrefix, tier, description, builder.timeout)
+                    : null;
         } catch (StorageException e) {
             closeConnection();
             throw e;
@@ -145,16 +172,28 @@ public final class RedisStorage implements Storage {
         Objects.requireNonNull(key, "key");
         requireOpen();
         long now = clock.millis();
-        List<Entry> found = new ArrayList<>();
+        Optional<List<Entry>> held = tier.entries(key, now);
+        if (held.isPresent()) {
+            return held.get();
+        }
+        long stamp = tier.stamp();
+        List<Found> found = new ArrayList<>();
         for (Object row : script.list("entries", "look up " + key, key.value())) {
             List<?> fields = (List<?>) row;
-            if (!visible(text(fields.get(2)), now)) {
+            String expires = text(fields.get(2));
+            if (!visible(expires, now)) {
                 continue;
             }
             UUID id = UUID.fromString(text(fields.get(0)));
-            decode(id, key, (byte[]) fields.get(1)).ifPresent(found::add);
+            byte[] data = (byte[]) fields.get(1);
+            decode(id, key, data).ifPresent(entry -> found.add(new Found(entry, Long.parseLong(expires), data.length)));
         }
-        return found;
+        tier.keep(key, found, stamp);
+        List<Entry> entries = new ArrayList<>(found.size());
+        for (Found one : found) {
+            entries.add(one.entry());
+        }
+        return entries;
     }
 
     @Override
@@ -178,6 +217,10 @@ public final class RedisStorage implements Storage {
     public Optional<StoredBody> openBody(UUID id) {
         Objects.requireNonNull(id, "id");
         requireOpen();
+        Optional<byte[]> held = tier.body(id, clock.millis());
+        if (held.isPresent()) {
+            return Optional.of(stored(held.get()));
+        }
         List<Object> found = script.list("open", "open the body of entry " + id, id);
         if (found.isEmpty() || !visible(text(found.get(3)), clock.millis())) {
             return Optional.empty();
@@ -193,8 +236,24 @@ public final class RedisStorage implements Storage {
             remove(id);
             return Optional.empty();
         }
-        return Optional.of(new StoredBody(size, new ChunkReader(script, id, size, chunks, checksum,
-                () -> removeQuietly(id, "corrupt"))));
+        Supplier<ChunkReader> reader = () -> new ChunkReader(script, id, size, chunks, checksum,
+                () -> removeQuietly(id, "corrupt"));
+        if (!tier.keepsBodyOf(size)) {
+            return Optional.of(new StoredBody(size, reader.get()));
+        }
+        Optional<byte[]> kept = tier.bodyOfAlive(id);
+        if (kept.isPresent()) {
+            return Optional.of(stored(kept.get()));
+        }
+        byte[] bytes;
+        try (ChunkReader whole = reader.get()) {
+            bytes = whole.readAllBytes();
+        } catch (IOException e) {
+            // Read again, lazily, the reader fails the way a reader of this body always does.
+            return Optional.of(new StoredBody(size, reader.get()));
+        }
+        tier.keepBody(id, new CacheKey(text(found.get(5))), bytes);
+        return Optional.of(stored(bytes));
     }
 
     /**
@@ -214,15 +273,27 @@ public final class RedisStorage implements Storage {
     public boolean update(Entry entry) {
         Objects.requireNonNull(entry, "entry");
         requireOpen();
-        return script.number("update", "update entry " + entry.id(), entry.id(), EntryCodec.encode(entry),
-                entry.responseTime().toEpochMilli(), clock.millis()) == 1;
+        try {
+            return script.number("update", "update entry " + entry.id(), entry.id(), EntryCodec.encode(entry),
+                    entry.responseTime().toEpochMilli(), clock.millis()) == 1;
+        } finally {
+            tier.changed(Change.of(entry.key()));
+        }
     }
 
     @Override
     public boolean remove(UUID id) {
         Objects.requireNonNull(id, "id");
         requireOpen();
-        return script.number("remove", "remove entry " + id, id, clock.millis(), options.readGrace().toMillis()) == 1;
+        Change reached = Change.everything();
+        try {
+            List<Object> removed = script.list("remove", "remove entry " + id, id, clock.millis(),
+                    options.readGrace().toMillis());
+            reached = Change.of(keysTaken(removed, 1));
+            return (Long) removed.get(0) == 1;
+        } finally {
+            tier.changed(reached);
+        }
     }
 
     @Override
@@ -254,10 +325,14 @@ public final class RedisStorage implements Storage {
     @Override
     public long purgeAll() {
         requireOpen();
-        script.number("doomWriters", "purge the entries being written", clock.millis(),
-                options.incompleteGrace().toMillis());
-        return pages(() -> script.list("purgeAll", "purge everything", clock.millis(),
-                options.readGrace().toMillis(), batch()));
+        try {
+            script.number("doomWriters", "purge the entries being written", clock.millis(),
+                    options.incompleteGrace().toMillis());
+            return pages(() -> script.list("purgeAll", "purge everything", clock.millis(),
+                    options.readGrace().toMillis(), batch()));
+        } finally {
+            tier.changed(Change.everything());
+        }
     }
 
     @Override
@@ -315,7 +390,27 @@ public final class RedisStorage implements Storage {
         requireOpen();
         List<Object> done = script.list("cleanUp", "clean up", clock.millis(), options.readGrace().toMillis(),
                 options.cleanupBatchSize(), options.maxBytes(), options.maxEntries());
-        return new CleanupResult((Long) done.get(0), 0, (Long) done.get(2), (Long) done.get(1), (Long) done.get(3));
+        CleanupResult result = new CleanupResult((Long) done.get(0), 0, (Long) done.get(2), (Long) done.get(1),
+                (Long) done.get(3));
+        if (result.evicted() > 0) {
+            // Eviction took alive entries; which keys, the script does not say.
+            tier.changed(Change.everything());
+        }
+        return result;
+    }
+
+    /**
+     * The memory tier in front of Redis, as the builder set it.
+     *
+     * @return its bounds, or {@link MemoryTier#off()}
+     */
+    public MemoryTier memoryTier() {
+        return memoryTier;
+    }
+
+    /** Whether the tier hears the other instances' changes now; true with the tier off. */
+    boolean hearsOtherInstances() {
+        return channel == null || channel.listening();
     }
 
     /** Stops the schedule, aborts the writers still open, and closes the connection. */
@@ -327,6 +422,9 @@ public final class RedisStorage implements Storage {
         closed = true;
         if (maintenance != null) {
             maintenance.shutdownNow();
+        }
+        if (channel != null) {
+            channel.close();
         }
         for (Writer writer : List.copyOf(openWriters)) {
             writer.abort();
@@ -357,16 +455,38 @@ public final class RedisStorage implements Storage {
         }
     }
 
-    /** Runs a batched removal until a call takes less than a batch; sums what it removed. */
+    /**
+     * Runs a batched removal until a call takes less than a batch; sums what it removed. The tier
+     * forgets the keys each call reached as it returns — everything, if one failed.
+     */
     private long pages(Supplier<List<Object>> page) {
         long removed = 0;
         while (true) {
-            List<Object> result = page.get();
-            removed += (Long) result.get(0);
-            if ((Long) result.get(1) < batch()) {
-                return removed;
+            Change reached = Change.everything();
+            try {
+                List<Object> result = page.get();
+                reached = Change.of(keysTaken(result, 2));
+                removed += (Long) result.get(0);
+                if ((Long) result.get(1) < batch()) {
+                    return removed;
+                }
+            } finally {
+                tier.changed(reached);
             }
         }
+    }
+
+    /** The cache keys the script says it removed entries of, after its counts. */
+    private static Set<CacheKey> keysTaken(List<Object> result, int from) {
+        Set<CacheKey> keys = new LinkedHashSet<>();
+        for (int i = from; i < result.size(); i++) {
+            keys.add(new CacheKey(text(result.get(i))));
+        }
+        return keys;
+    }
+
+    private static StoredBody stored(byte[] bytes) {
+        return new StoredBody(bytes.length, new ByteArrayInputStream(bytes));
     }
 
     private int batch() {
@@ -419,6 +539,15 @@ public final class RedisStorage implements Storage {
         }
     }
 
+    /** What a lookup found of one entry: the entry, its expiry ({@code -1}: none) and its metadata's bytes. */
+    private record Found(Entry entry, long expiresAt, int dataBytes) implements Tier.Found {
+
+        /** Alive by its expiry as Redis had it; once past, Redis — which may have a later hit — decides. */
+        boolean alive(long now) {
+            return expiresAt == -1 || expiresAt > now;
+        }
+    }
+
     /** Writes one entry's chunks, each in a call of its own, and commits with the last one. */
     private final class Writer extends ChunkingWriter {
 
@@ -448,13 +577,19 @@ public final class RedisStorage implements Storage {
             long now = clock.millis();
             long expiresAt = ttl == null ? -1 : now + ttl;
             long space = ttl == null ? -1 : ttl + options.readGrace().toMillis();
-            long committed = script.number("commit", "commit entry " + entry.id(), entry.id(), number, lastValue,
-                    chunks, size, checksum.body(), EntryCodec.encode(entry), entry.key().value(),
-                    // Compared with the marks as the earliest the request may have been sent by another instance's clock.
-                    entry.responseTime().toEpochMilli(), entry.requestTime().toEpochMilli() - clockToleranceMillis,
-                    now, expiresAt, space,
-                    refresh ? 1 : 0, ttl == null ? -1 : ttl, options.incompleteGrace().toMillis(),
-                    options.maxBytes(), options.maxEntries());
+            long committed;
+            try {
+                committed = script.number("commit", "commit entry " + entry.id(), entry.id(), number, lastValue,
+                        chunks, size, checksum.body(), EntryCodec.encode(entry), entry.key().value(),
+                        // Compared with the marks as the earliest the request may have been sent by another instance's clock.
+                        entry.responseTime().toEpochMilli(), entry.requestTime().toEpochMilli() - clockToleranceMillis,
+                        now, expiresAt, space,
+                        refresh ? 1 : 0, ttl == null ? -1 : ttl, options.incompleteGrace().toMillis(),
+                        options.maxBytes(), options.maxEntries());
+            } finally {
+                // A new entry under its key: what the tiers hold of the key is incomplete.
+                tier.changed(Change.of(entry.key()));
+            }
             if (committed == 2) {
                 // Above a bound: evict now, not at the next scheduled round.
                 try {
@@ -501,6 +636,7 @@ public final class RedisStorage implements Storage {
         private String keyPrefix = "hishel:";
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration clockTolerance = Duration.ofSeconds(1);
+        private MemoryTier memoryTier = MemoryTier.defaults();
         private boolean scheduled = true;
 
         private Builder(RedisURI uri, RedisClient client, String where) {
@@ -565,6 +701,22 @@ public final class RedisStorage implements Storage {
          */
         public Builder clockTolerance(Duration tolerance) {
             this.clockTolerance = Require.notNegative(tolerance, "clockTolerance");
+            return this;
+        }
+
+        /**
+         * Sets the memory tier in front of Redis (default {@link MemoryTier#defaults()}: on, 32 MiB,
+         * bodies up to 64 KiB, five seconds). The instances sharing a key prefix tell each other's
+         * tiers of their writes through Redis pub/sub, so another instance's change stops being
+         * served here within milliseconds, or — when a message is lost — within
+         * {@link MemoryTier#maxAge()}. A change made to the keys other than through a storage is
+         * seen within that maximum age.
+         *
+         * @param tier the tier's bounds, or {@link MemoryTier#off()}
+         * @return this builder
+         */
+        public Builder memoryTier(MemoryTier tier) {
+            this.memoryTier = Objects.requireNonNull(tier, "memoryTier");
             return this;
         }
 

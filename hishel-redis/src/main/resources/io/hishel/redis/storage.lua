@@ -115,14 +115,26 @@ local function removeCommitted(id, grace)
     end
 end
 
+-- The cache keys of the committed entries this call removed, for the memory tiers to forget.
+local TAKEN = {}
+
+-- Appends the keys taken to a result, after its counts.
+local function withTaken(result)
+    for _, key in ipairs(TAKEN) do
+        result[#result + 1] = key
+    end
+    return result
+end
+
 -- Removes an entry, or dooms it if it is still being written, so that its commit discards it.
 -- Returns 1 if a visible entry was removed.
 local function take(id, now, grace)
-    local f = redis.call('HMGET', ekey(id), 's', 'x')
+    local f = redis.call('HMGET', ekey(id), 's', 'x', 'k')
     if f[1] == 'w' then
         redis.call('HSET', ekey(id), 's', 'x')
         return 0
     elseif f[1] == 'c' then
+        TAKEN[#TAKEN + 1] = f[3]
         removeCommitted(id, grace)
         return visible(f[2], now) and 1 or 0
     elseif not f[1] then
@@ -252,12 +264,13 @@ elseif op == 'entries' then
     return out
 
 elseif op == 'open' then
-    -- ARGV: id. Returns {size, chunks, checksum, expires at, chunks present}, or {} if not committed.
-    local f = redis.call('HMGET', ekey(ARGV[3]), 's', 'z', 'c', 'h', 'x')
+    -- ARGV: id. Returns {size, chunks, checksum, expires at, chunks present, cache key}, or {} if
+    -- not committed.
+    local f = redis.call('HMGET', ekey(ARGV[3]), 's', 'z', 'c', 'h', 'x', 'k')
     if f[1] ~= 'c' then
         return {}
     end
-    return { f[2], f[3], f[4], f[5], redis.call('HLEN', bkey(ARGV[3])) }
+    return { f[2], f[3], f[4], f[5], redis.call('HLEN', bkey(ARGV[3])), f[6] }
 
 elseif op == 'access' then
     -- ARGV: id, now, read grace
@@ -291,8 +304,8 @@ elseif op == 'update' then
     return 1
 
 elseif op == 'remove' then
-    -- ARGV: id, now, read grace
-    return take(ARGV[3], tonumber(ARGV[4]), ARGV[5])
+    -- ARGV: id, now, read grace. Returns {removed, key taken...}.
+    return withTaken({ take(ARGV[3], tonumber(ARGV[4]), ARGV[5]) })
 
 elseif op == 'invalidate' then
     -- ARGV: url, now, mark ttl, read grace, batch. Marks first: a commit either sees the mark or
@@ -302,12 +315,12 @@ elseif op == 'invalidate' then
     if redis.call('SCARD', ukey(ARGV[3])) == 0 then
         redis.call('ZREM', URLS, ARGV[3])
     end
-    return result
+    return withTaken(result)
 
 elseif op == 'purgeTag' then
     -- ARGV: tag, now, read grace, batch, mark ttl
     mark(tagmarkkey(ARGV[3]), tonumber(ARGV[4]), ARGV[7])
-    return takeSet(tkey(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]))
+    return withTaken(takeSet(tkey(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])))
 
 elseif op == 'purgePrefix' then
     -- ARGV: prefix, now, read grace, batch. The URLs are a sorted set of equal scores, ordered by
@@ -323,7 +336,7 @@ elseif op == 'purgePrefix' then
         redis.call('DEL', ukey(url))
         redis.call('ZREM', URLS, url)
     end
-    return { removed, #urls }
+    return withTaken({ removed, #urls })
 
 elseif op == 'doomWriters' then
     -- ARGV: now, mark ttl. Every writer still open: its commit is to discard it, and so is that
