@@ -8,7 +8,7 @@ import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The storage contract on the shared Redis, each storage under a key prefix of its own. */
+/** The storage contract on the shared Redis with the default memory tier, each storage under a key prefix of its own. */
 class RedisStorageTest extends StorageContract {
 
     private final RedisKeys keys = new RedisKeys();

@@ -3,6 +3,7 @@ package io.hishel.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import io.hishel.RedisServer;
+import io.hishel.memory.MemoryTier;
 import io.hishel.redis.RedisStorage;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageOptions;
@@ -33,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A fleet: three instances of one application, each an embedded Tomcat with the filter on a
- * storage of its own, sharing one Redis (one key prefix) or one PostgreSQL schema (each instance
- * with its memory tier, kept coherent by {@code LISTEN/NOTIFY}). Under a mixed load, with a body
+ * storage of its own, sharing one Redis (one key prefix) or one PostgreSQL schema, each instance
+ * with its default memory tier, kept coherent by Redis pub/sub or by {@code LISTEN/NOTIFY}. Under a mixed load, with a body
  * of its own for every version of every item, purges by tag land on one instance in the middle;
  * after the propagation bound no instance serves a purged version, and none ever serves a body
  * the application did not send for the version it claims. On PostgreSQL, whose purges leave no
@@ -76,7 +77,8 @@ class FleetTest {
         }
         for (int i = 0; i < 3; i++) {
             if (store.equals("redis")) {
-                Storage storage = RedisStorage.builder(RedisURI.create(RedisServer.URL)).keyPrefix(prefix).build();
+                Storage storage = RedisStorage.builder(RedisURI.create(RedisServer.URL)).keyPrefix(prefix)
+                        .memoryTier(MemoryTier.defaults()).build();
                 redisStorages.add(storage);
                 fleet.add(storage);
             } else {
@@ -220,7 +222,7 @@ class FleetTest {
             int item = round % ITEMS;
             long before = versions.get(item);
             for (TestServer server : fleet) {
-                // Twice: the second answer comes from the cache, on PostgreSQL from the memory tier.
+                // Twice: the second answer comes from the cache, from the instance's memory tier.
                 check(item, get(server, item));
                 assertThat(check(item, get(server, item))).isEqualTo(before);
             }

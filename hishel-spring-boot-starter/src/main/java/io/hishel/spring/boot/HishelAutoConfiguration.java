@@ -190,7 +190,8 @@ public class HishelAutoConfiguration {
             return timeout;
         }
 
-        private static MemoryTier memoryTier(HishelProperties.Tier tier) {
+        /** The memory tier the properties ask for: SQLite, JDBC and Redis take the same. */
+        static MemoryTier memoryTier(HishelProperties.Tier tier) {
             if (!tier.isEnabled()) {
                 return MemoryTier.off();
             }

@@ -244,7 +244,7 @@ public class HishelProperties {
         /** The JDBC storage. */
         private final Jdbc jdbc = new Jdbc();
 
-        /** SQLite and JDBC: the memory tier in front of the database. */
+        /** SQLite, JDBC and Redis: the memory tier in front of the database or Redis. */
         private final Tier tier = new Tier();
 
         public StorageType getType() {
@@ -317,19 +317,19 @@ public class HishelProperties {
     }
 
     /**
-     * The memory tier of the SQLite and JDBC storages: the metadata of the entries looked up lately
-     * and the small bodies, kept in the heap so that a hit on a hot entry does not go to the
-     * database, and forgotten as soon as a write changes them.
+     * The memory tier of the SQLite, JDBC and Redis storages: the metadata of the entries looked up
+     * lately and the small bodies, kept in the heap so that a hit on a hot entry does not go to the
+     * database or Redis, and forgotten as soon as a write changes them.
      */
     public static class Tier {
 
-        /** Whether lookups ask a memory tier before the database. */
+        /** Whether lookups ask a memory tier before the database or Redis. */
         private boolean enabled = true;
 
         /** The bound on what the tier holds, metadata and bodies together. */
         private DataSize maxSize = DataSize.ofMegabytes(32);
 
-        /** The largest body the tier keeps; larger ones are read from the database. */
+        /** The largest body the tier keeps; larger ones are read from the database or Redis. */
         private DataSize maxBodySize = DataSize.ofKilobytes(64);
 
         /**

@@ -50,7 +50,8 @@ public class HishelRedisAutoConfiguration {
         }
         uri.setTimeout(timeout);
         RedisStorage.Builder builder = RedisStorage.builder(uri).timeout(timeout)
-                .options(HishelAutoConfiguration.StorageConfiguration.storageOptions(settings));
+                .options(HishelAutoConfiguration.StorageConfiguration.storageOptions(settings))
+                .memoryTier(HishelAutoConfiguration.StorageConfiguration.memoryTier(settings.getTier()));
         String prefix = keyPrefix(redis, environment);
         HishelAutoConfiguration.set("hishel.storage.redis.key-prefix", prefix, "1 to 200 characters, such as hishel:orders:",
                 () -> builder.keyPrefix(prefix));

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hishel.RedisServer;
 import io.hishel.TcpProxy;
 import io.hishel.memory.MemoryStorage;
+import io.hishel.memory.MemoryTier;
 import io.hishel.redis.RedisStorage;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageOptions;
 import io.lettuce.core.RedisClient;
 import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -69,6 +71,27 @@ class HishelRedisAutoConfigurationTest {
                     assertThat(context.getBean(Storage.class).toString()).endsWith("(prefix shop:)");
                     assertThat(context.getBean(Storage.class).statistics()).isNotNull();
                 });
+    }
+
+    @Test
+    void theTierPropertiesApplyToRedisToo() {
+        runner().withPropertyValues("hishel.storage.type=redis", "hishel.storage.redis.url=" + RedisServer.URL)
+                .run(context -> assertThat(((RedisStorage) context.getBean(Storage.class)).memoryTier())
+                        .isEqualTo(MemoryTier.defaults()));
+        runner().withPropertyValues("hishel.storage.type=redis", "hishel.storage.redis.url=" + RedisServer.URL,
+                        "hishel.storage.tier.max-size=8MB", "hishel.storage.tier.max-body-size=16KB",
+                        "hishel.storage.tier.max-age=2s")
+                .run(context -> assertThat(((RedisStorage) context.getBean(Storage.class)).memoryTier())
+                        .isEqualTo(MemoryTier.builder().maxBytes(8L * 1024 * 1024).maxBodyBytes(16 * 1024)
+                                .maxAge(Duration.ofSeconds(2)).build()));
+        runner().withPropertyValues("hishel.storage.type=redis", "hishel.storage.redis.url=" + RedisServer.URL,
+                        "hishel.storage.tier.enabled=false")
+                .run(context -> assertThat(((RedisStorage) context.getBean(Storage.class)).memoryTier())
+                        .isEqualTo(MemoryTier.off()));
+        runner().withPropertyValues("hishel.storage.type=redis", "hishel.storage.redis.url=" + RedisServer.URL,
+                        "hishel.storage.tier.max-age=0s")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("hishel.storage.tier.max-age"));
     }
 
     @Test
