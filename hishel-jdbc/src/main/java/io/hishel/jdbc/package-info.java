@@ -14,9 +14,10 @@
  * is alive. {@code ChunkWriter} stores a new entry; {@code SoftDelete} removes entries by URL,
  * prefix or tag; {@code Listing} is the operator's view; {@code Cleanup} deletes and evicts, on the
  * schedule of {@code Maintenance}; {@code CorruptEntries} deals with rows that cannot be read.
- * In front of the hit path, {@code Tier} is the memory tier ({@link io.hishel.memory.MemoryTier} its
- * public bounds): every write hands it the {@code Change} it made once committed, to forget at
- * once, and on PostgreSQL {@code TierNotifications} carries each change to the other instances'
- * tiers with {@code LISTEN/NOTIFY}.
+ * In front of the hit path, {@code Tier} (in {@code io.hishel.memory.tier}, shared with the Redis
+ * storage) is the memory tier ({@link io.hishel.memory.MemoryTier} its public bounds): every write
+ * hands it the {@code Change} it made once committed, to forget at once, and on PostgreSQL
+ * {@code TierNotifications} carries each change to the other instances' tiers with
+ * {@code LISTEN/NOTIFY}.
  */
 package io.hishel.jdbc;
