@@ -90,8 +90,8 @@ class HishelRedisAutoConfigurationTest {
                         .isEqualTo(MemoryTier.off()));
         runner().withPropertyValues("hishel.storage.type=redis", "hishel.storage.redis.url=" + RedisServer.URL,
                         "hishel.storage.tier.max-age=0s")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("hishel.storage.tier.max-age"));
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("hishel.storage.tier.max-age"));
     }
 
     @Test
