@@ -1,24 +1,14 @@
 package io.hishel.spring.boot;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.hishel.jdbc.JdbcStorage;
-import io.hishel.jdbc.MemoryTier;
-import io.hishel.memory.MemoryStorage;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
 import io.hishel.policy.SpecificationPolicy;
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.servlet.StorageObserver;
 import io.hishel.storage.Storage;
-import io.hishel.storage.StorageOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import javax.sql.DataSource;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -39,7 +30,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * a {@link Storage}, the {@link HishelCacheFilter} and its registration, all from {@code hishel.*}
  * properties, each replaced by a bean of the same type that the application declares.
  *
- * <p>hishel's database never becomes the application's: the SQLite and JDBC-URL storages keep
+ * <p>The storage comes from {@link HishelStorageConfiguration}, each kind only when its jars are
+ * on the class path. hishel's database never becomes the application's: the SQLite and JDBC-URL storages keep
  * their connection pool to themselves instead of declaring a {@code DataSource} bean, and migrate
  * their tables with their own Flyway history table, whatever {@code spring.flyway.*} says.
  */
@@ -48,6 +40,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnClass(HishelCacheFilter.class)
 @ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(HishelProperties.class)
+@Import(HishelStorageConfiguration.class)
 public class HishelAutoConfiguration {
 
     /** Spring Security's default filter order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
@@ -156,134 +149,6 @@ public class HishelAutoConfiguration {
         registration.setOrder(settings.getOrder() != null ? settings.getOrder()
                 : environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER) + 1);
         return registration;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnMissingBean(Storage.class)
-    static class StorageConfiguration {
-
-        @Bean(destroyMethod = "close")
-        Storage hishelStorage(HishelProperties properties, BeanFactory beans) {
-            HishelProperties.Storage settings = properties.getStorage();
-            StorageOptions options = storageOptions(settings);
-            HishelProperties.StorageType type = settings.getType();
-            if (type == null) {
-                throw new InvalidHishelPropertyException("hishel.storage.type", null, "sqlite, memory or jdbc", null);
-            }
-            return switch (type) {
-                case MEMORY -> new MemoryStorage(options);
-                case SQLITE -> sqlite(settings.getSqlite(), options, timeout(settings), memoryTier(settings.getTier()));
-                case JDBC -> jdbc(settings.getJdbc(), options, timeout(settings), memoryTier(settings.getTier()), beans);
-            };
-        }
-
-        private static Duration timeout(HishelProperties.Storage settings) {
-            Duration timeout = settings.getTimeout();
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new InvalidHishelPropertyException("hishel.storage.timeout", timeout,
-                        "a positive duration, such as 500ms", null);
-            }
-            return timeout;
-        }
-
-        private static MemoryTier memoryTier(HishelProperties.Tier tier) {
-            if (!tier.isEnabled()) {
-                return MemoryTier.off();
-            }
-            MemoryTier.Builder builder = MemoryTier.builder();
-            set("hishel.storage.tier.max-size", tier.getMaxSize(), "a size of at least 1KB, such as 32MB",
-                    () -> builder.maxBytes(tier.getMaxSize().toBytes()));
-            set("hishel.storage.tier.max-body-size", tier.getMaxBodySize(),
-                    "a size from 0 to 16MB and no larger than hishel.storage.tier.max-size, such as 64KB",
-                    () -> builder.maxBodyBytes(tier.getMaxBodySize().toBytes()));
-            set("hishel.storage.tier.max-age", tier.getMaxAge(), "a positive duration, such as 5s",
-                    () -> builder.maxAge(tier.getMaxAge()));
-            if (tier.getMaxBodySize().toBytes() > tier.getMaxSize().toBytes()) {
-                throw new InvalidHishelPropertyException("hishel.storage.tier.max-body-size", tier.getMaxBodySize(),
-                        "a size no larger than hishel.storage.tier.max-size (" + tier.getMaxSize() + ")", null);
-            }
-            return builder.build();
-        }
-
-        private static Storage sqlite(HishelProperties.Sqlite sqlite, StorageOptions options, Duration timeout,
-                                      MemoryTier tier) {
-            if (sqlite.getPath() == null || sqlite.getPath().isBlank()) {
-                throw new InvalidHishelPropertyException("hishel.storage.sqlite.path", sqlite.getPath(),
-                        "the path of a SQLite file, such as .cache/hishel/hishel_cache.db", null);
-            }
-            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(options).timeout(timeout)
-                    .memoryTier(tier);
-            set("hishel.storage.sqlite.pool-size", sqlite.getPoolSize(), "a number from 1 to 64",
-                    () -> builder.poolSize(sqlite.getPoolSize()));
-            return builder.build();
-        }
-
-        private static Storage jdbc(HishelProperties.Jdbc jdbc, StorageOptions options, Duration timeout,
-                                    MemoryTier tier, BeanFactory beans) {
-            boolean hasUrl = jdbc.getUrl() != null && !jdbc.getUrl().isBlank();
-            boolean hasBean = jdbc.getDataSource() != null && !jdbc.getDataSource().isBlank();
-            if (hasUrl == hasBean) {
-                throw new InvalidHishelPropertyException("hishel.storage.jdbc.url", jdbc.getUrl(),
-                        "a JDBC URL such as jdbc:postgresql://localhost:5432/cache, or set"
-                                + " hishel.storage.jdbc.data-source to the name of a DataSource bean instead (exactly one of the two)",
-                        null);
-            }
-            if (hasBean) {
-                DataSource dataSource;
-                try {
-                    dataSource = beans.getBean(jdbc.getDataSource(), DataSource.class);
-                } catch (NoSuchBeanDefinitionException e) {
-                    throw new InvalidHishelPropertyException("hishel.storage.jdbc.data-source", jdbc.getDataSource(),
-                            "the name of a DataSource bean of this application", e);
-                }
-                return JdbcStorage.builder(dataSource).options(options).timeout(timeout).migrate(jdbc.isMigrate())
-                        .memoryTier(tier).build();
-            }
-            if (jdbc.getPoolSize() < 1) {
-                throw new InvalidHishelPropertyException("hishel.storage.jdbc.pool-size", jdbc.getPoolSize(),
-                        "a positive number of connections", null);
-            }
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("hishel-jdbc");
-            config.setJdbcUrl(jdbc.getUrl());
-            config.setUsername(jdbc.getUsername());
-            config.setPassword(jdbc.getPassword());
-            config.setMaximumPoolSize(jdbc.getPoolSize());
-            // The waits of the pool itself, which the storage's deadline cannot interrupt: no longer than
-            // it, within what HikariCP allows.
-            long poolWait = Math.max(250, timeout.toMillis());
-            config.setConnectionTimeout(poolWait);
-            config.setValidationTimeout(poolWait);
-            HikariDataSource pool;
-            try {
-                pool = new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                throw new io.hishel.storage.StorageException("hishel cannot connect to " + jdbc.getUrl() + ": "
-                        + e.getMessage(), e);
-            }
-            try {
-                return JdbcStorage.builder(pool).options(options).timeout(timeout).migrate(jdbc.isMigrate())
-                        .memoryTier(tier).closeDataSource(true).build();
-            } catch (RuntimeException e) {
-                pool.close();
-                throw e;
-            }
-        }
-
-        private static StorageOptions storageOptions(HishelProperties.Storage settings) {
-            StorageOptions.Builder builder = StorageOptions.builder().refreshTtlOnAccess(settings.isRefreshTtlOnAccess());
-            if (settings.getDefaultTtl() != null) {
-                set("hishel.storage.default-ttl", settings.getDefaultTtl(), "a duration of zero or more, such as 1h",
-                        () -> builder.defaultTtl(settings.getDefaultTtl()));
-            }
-            set("hishel.storage.max-size", settings.getMaxSize(), "a size of at least 1 byte, such as 256MB",
-                    () -> builder.maxBytes(settings.getMaxSize().toBytes()));
-            set("hishel.storage.max-entries", settings.getMaxEntries(), "0 for no bound, or a positive number",
-                    () -> builder.maxEntries(settings.getMaxEntries()));
-            set("hishel.storage.cleanup-interval", settings.getCleanupInterval(), "a positive duration, such as 5m",
-                    () -> builder.cleanupInterval(settings.getCleanupInterval()));
-            return builder.build();
-        }
     }
 
     /** {@link HttpCache} on controllers, when Spring MVC is there. */

@@ -47,4 +47,23 @@ class HishelFailureAnalyzer extends AbstractFailureAnalyzer<InvalidHishelPropert
             return false;
         }
     }
+
+    /** The storage type asked for needs jars the application does not have. */
+    static class MissingStorageJarsAnalyzer extends AbstractFailureAnalyzer<MissingStorageJarsException> {
+
+        @Override
+        protected FailureAnalysis analyze(Throwable rootFailure, MissingStorageJarsException cause) {
+            String type = cause.type().name().toLowerCase(java.util.Locale.ROOT);
+            String artifacts = cause.missing().stream().map(HishelStorageConfiguration.Requirement::artifact)
+                    .collect(java.util.stream.Collectors.joining(", "));
+            String starter = cause.type() == HishelProperties.StorageType.MEMORY
+                    ? "io.hishel:hishel-spring-boot-starter-memory" : "io.hishel:hishel-spring-boot-starter";
+            return new FailureAnalysis("The HTTP cache (hishel) cannot start: hishel.storage.type is " + type
+                    + ", but " + artifacts + (cause.missing().size() == 1 ? " is" : " are")
+                    + " not on the class path.",
+                    "Add " + artifacts + " to the application's dependencies (" + starter + " brings "
+                            + (cause.missing().size() == 1 ? "it" : "them") + "), or set hishel.storage.type to a"
+                            + " storage the application has: memory needs only io.hishel:hishel-memory.", cause);
+        }
+    }
 }

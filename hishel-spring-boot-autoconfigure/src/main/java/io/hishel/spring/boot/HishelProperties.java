@@ -212,8 +212,12 @@ public class HishelProperties {
     /** Which storage, and its bounds. */
     public static class Storage {
 
-        /** The kind of storage: sqlite (a file, the default), memory, or jdbc (PostgreSQL, shared by instances). */
-        private StorageType type = StorageType.SQLITE;
+        /**
+         * The kind of storage: sqlite (a file), memory, or jdbc (PostgreSQL, shared by instances).
+         * Unset: sqlite when sqlite-jdbc, HikariCP and Flyway are on the class path (the default
+         * starter), memory otherwise (the memory starter).
+         */
+        private StorageType type;
 
         /** How long an entry lives in the storage when no rule or metadata says; unset for no limit beyond freshness. */
         @DurationUnit(ChronoUnit.SECONDS)

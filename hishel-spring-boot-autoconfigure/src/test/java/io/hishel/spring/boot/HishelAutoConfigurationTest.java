@@ -184,6 +184,52 @@ class HishelAutoConfigurationTest {
         });
     }
 
+    /** Issue 17: an application with memory storage needs none of the JDBC jars. */
+    @Test
+    void memoryStorageStartsAndCachesWithoutAnyJdbcJar() {
+        runner().withClassLoader(withoutJdbcJars()).withPropertyValues("hishel.storage.type=memory").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(HishelCacheFilter.class);
+            assertThat(context.getBean(Storage.class)).isInstanceOf(MemoryStorage.class);
+            assertThat(dir.resolve("cache.db")).doesNotExist();
+        });
+    }
+
+    @Test
+    void withoutTheSqliteJarsTheStorageIsMemoryUnlessATypeIsSet() {
+        runner().withClassLoader(new FilteredClassLoader("org.sqlite")).run(context ->
+                assertThat(context.getBean(Storage.class)).isInstanceOf(MemoryStorage.class));
+        runner().run(context -> assertThat(context.getBean(Storage.class)).isInstanceOf(JdbcStorage.class));
+    }
+
+    @Test
+    void aStorageTypeWhoseJarsAreMissingIsReportedWithTheArtifactsToAdd() {
+        assertMissingJars(withoutJdbcJars(), "hishel.storage.type=sqlite", "hishel.storage.type is sqlite",
+                "io.hishel:hishel-jdbc, com.zaxxer:HikariCP, org.flywaydb:flyway-core, org.xerial:sqlite-jdbc",
+                "io.hishel:hishel-spring-boot-starter");
+        assertMissingJars(new FilteredClassLoader("org.sqlite"), "hishel.storage.type=sqlite",
+                "hishel.storage.type is sqlite, but org.xerial:sqlite-jdbc is not", "org.xerial:sqlite-jdbc", "brings it");
+        assertMissingJars(new FilteredClassLoader("com.zaxxer.hikari"), "hishel.storage.type=jdbc",
+                "hishel.storage.type is jdbc", "com.zaxxer:HikariCP", "io.hishel:hishel-spring-boot-starter");
+        assertMissingJars(new FilteredClassLoader("io.hishel.memory"), "hishel.storage.type=memory",
+                "hishel.storage.type is memory", "io.hishel:hishel-memory", "io.hishel:hishel-spring-boot-starter-memory");
+    }
+
+    private static FilteredClassLoader withoutJdbcJars() {
+        return new FilteredClassLoader("io.hishel.jdbc", "com.zaxxer.hikari", "org.flywaydb", "org.sqlite");
+    }
+
+    private void assertMissingJars(FilteredClassLoader classLoader, String type, String description, String artifacts,
+                                   String action) {
+        runner().withClassLoader(classLoader).withPropertyValues(type).run(context -> {
+            assertThat(context).as(type).hasFailed();
+            FailureAnalysis analysis = new HishelFailureAnalyzer.MissingStorageJarsAnalyzer()
+                    .analyze(context.getStartupFailure());
+            assertThat(analysis).as(type).isNotNull();
+            assertThat(analysis.getDescription()).contains(description, artifacts);
+            assertThat(analysis.getAction()).contains("Add " + artifacts, action);
+        });
+    }
+
     @Test
     void jdbcStorageUsesANamedDataSourceBeanWithoutMakingItTheApplications() {
         runner().withUserConfiguration(CacheDataSourceConfiguration.class)
