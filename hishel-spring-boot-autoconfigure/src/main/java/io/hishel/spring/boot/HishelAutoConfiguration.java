@@ -10,17 +10,21 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -83,13 +87,15 @@ public class HishelAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     HishelCacheFilter hishelCacheFilter(HishelProperties properties, CachePolicy policy, Storage storage,
-                                        ObjectProvider<StorageObserver> observers) {
+                                        ObjectProvider<StorageObserver> observers,
+                                        ObjectProvider<MetadataHeadersPredicate> metadataHeaders,
+                                        ObjectProvider<BuildProperties> build, ApplicationContext context) {
         HishelProperties.Filter filter = properties.getFilter();
         HishelProperties.Collapsing collapsing = filter.getCollapsing();
         HishelProperties.StorageFailures failures = filter.getStorageFailures();
-        HishelCacheFilter.Builder builder = HishelCacheFilter.builder(storage).policy(policy)
+        HishelCacheFilter.Builder builder = HishelCacheFilter.builder(buildScoped(storage, properties, build, context))
+                .policy(policy)
                 .collapsing(collapsing.isEnabled())
-                .metadataHeaders(filter.isMetadataHeaders())
                 .cacheStatus(filter.isCacheStatus())
                 .stripTargetedFields(filter.isStripTargetedFields())
                 .trustClientMetadata(filter.isTrustClientMetadata());
@@ -112,6 +118,12 @@ public class HishelAutoConfiguration {
                         "hishel.filter.storage-failures.cool-down", failures.getCoolDown())));
         set("hishel.filter.storage-failures.slow-call", failures.getSlowCall(), "a positive duration, such as 2s",
                 () -> builder.slowStorageCall(failures.getSlowCall()));
+        MetadataHeadersPredicate trusted = metadataHeaders.getIfAvailable();
+        if (filter.isMetadataHeaders() || trusted == null) {
+            builder.metadataHeaders(filter.isMetadataHeaders());
+        } else {
+            builder.metadataHeaders(trusted);
+        }
         RouteRules rules = RouteRules.of(properties.getRules());
         if (!rules.isEmpty()) {
             builder.requestMetadata(rules).exclude(rules);
@@ -149,6 +161,28 @@ public class HishelAutoConfiguration {
         registration.setOrder(settings.getOrder() != null ? settings.getOrder()
                 : environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER) + 1);
         return registration;
+    }
+
+    /**
+     * The storage as this build of the application sees it: its own entries only, unless
+     * {@code hishel.storage.serve-other-builds} says otherwise.
+     */
+    private static Storage buildScoped(Storage storage, HishelProperties properties, ObjectProvider<BuildProperties> build,
+                                       ApplicationContext context) {
+        HishelProperties.Storage settings = properties.getStorage();
+        if (settings.isServeOtherBuilds()) {
+            return storage;
+        }
+        Class<?> application = null;
+        for (String name : context.getBeanNamesForAnnotation(SpringBootConfiguration.class)) {
+            Class<?> type = context.getType(name);
+            if (type != null) {
+                application = ClassUtils.getUserClass(type);
+                break;
+            }
+        }
+        String id = ApplicationBuild.id(settings.getBuildId(), build.getIfAvailable(), application);
+        return new BuildScopedStorage(storage, id);
     }
 
     /** {@link HttpCache} on controllers, when Spring MVC is there. */

@@ -12,9 +12,11 @@ import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code hishel.*} properties. Every default matches the programmatic API's, so an application
- * that sets nothing gets the same cache as {@code HishelCacheFilter.builder(storage).build()} on a
- * SQLite file.
+ * The {@code hishel.*} properties. Every default matches the programmatic API's, so that an
+ * application that sets nothing gets the cache {@code HishelCacheFilter.builder(storage).build()}
+ * builds on a SQLite file, except three that are safer for an application deployed again and
+ * again: heuristic freshness is off, the {@code X-Hishel-*} response fields are off, and entries
+ * belong to the build that wrote them.
  */
 @ConfigurationProperties("hishel")
 public class HishelProperties {
@@ -98,10 +100,12 @@ public class HishelProperties {
         private Duration grace = CacheOptions.DEFAULT_GRACE;
 
         /**
-         * The fraction of the time since Last-Modified used as freshness lifetime for responses
-         * without explicit freshness (RFC 9111 §4.2.2), 0 to 1; 0 turns heuristic freshness off.
+         * Fraction of the time since Last-Modified used as freshness lifetime for responses
+         * without explicit freshness (RFC 9111 §4.2.2), from 0 to 1. 0, the default, turns heuristic
+         * freshness off: static resources are stored only when they say so, for example through
+         * spring.web.resources.cache.cachecontrol.max-age.
          */
-        private double heuristicFraction = 0.1;
+        private double heuristicFraction = 0;
 
         /** The upper bound of a heuristic freshness lifetime. */
         @DurationUnit(ChronoUnit.SECONDS)
@@ -242,6 +246,20 @@ public class HishelProperties {
          */
         private Duration timeout = Duration.ofMillis(500);
 
+        /**
+         * Whether entries written by another build of the application are served. By default each
+         * build keeps entries of its own, so a redeploy never serves what the previous version
+         * answered.
+         */
+        private boolean serveOtherBuilds = false;
+
+        /**
+         * Identifier of this build of the application, for the entries it writes. Unset: from
+         * META-INF/build-info.properties (version and build time) when the build writes one, or else
+         * from the application's jar or classes (size and modification times).
+         */
+        private String buildId;
+
         /** The SQLite storage. */
         private final Sqlite sqlite = new Sqlite();
 
@@ -305,6 +323,22 @@ public class HishelProperties {
 
         public void setCleanupInterval(Duration cleanupInterval) {
             this.cleanupInterval = cleanupInterval;
+        }
+
+        public boolean isServeOtherBuilds() {
+            return serveOtherBuilds;
+        }
+
+        public void setServeOtherBuilds(boolean serveOtherBuilds) {
+            this.serveOtherBuilds = serveOtherBuilds;
+        }
+
+        public String getBuildId() {
+            return buildId;
+        }
+
+        public void setBuildId(String buildId) {
+            this.buildId = buildId;
         }
 
         public Sqlite getSqlite() {
@@ -389,7 +423,11 @@ public class HishelProperties {
     /** The SQLite storage's file and pool. */
     public static class Sqlite {
 
-        /** The database file; relative paths resolve against the working directory. */
+        /**
+         * Database file; relative paths resolve against the working directory. When the default
+         * path cannot be created or written there, the file goes to a folder under java.io.tmpdir
+         * instead, with a warning; a path that is set must be writable.
+         */
         private String path = ".cache/hishel/hishel_cache.db";
 
         /** The connections of hishel's own pool: readers share them, writers take turns. */
@@ -504,8 +542,12 @@ public class HishelProperties {
          */
         private List<DispatcherType> dispatcherTypes = new ArrayList<>(List.of(DispatcherType.REQUEST));
 
-        /** Whether responses carry X-Hishel-From-Cache, X-Hishel-Revalidated, X-Hishel-Stored and X-Hishel-Spec-Ignored. */
-        private boolean metadataHeaders = true;
+        /**
+         * Whether every response carries X-Hishel-From-Cache, X-Hishel-Revalidated, X-Hishel-Stored and
+         * X-Hishel-Spec-Ignored. Off by default, because they tell any client whether someone else
+         * asked for a URL lately; a MetadataHeadersPredicate bean shows them to trusted requests only.
+         */
+        private boolean metadataHeaders = false;
 
         /** Whether responses carry an RFC 9211 Cache-Status field. */
         private boolean cacheStatus = true;

@@ -8,10 +8,14 @@ import io.hishel.memory.MemoryStorage;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageException;
 import io.hishel.storage.StorageOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -115,19 +119,52 @@ class HishelStorageConfiguration {
     @Conditional(OnSqliteStorage.class)
     static class SqliteStorageConfiguration {
 
+        private static final Logger log = LoggerFactory.getLogger(SqliteStorageConfiguration.class);
+
         @Bean(destroyMethod = "close")
-        JdbcStorage hishelStorage(HishelProperties properties) {
+        JdbcStorage hishelStorage(HishelProperties properties, Environment environment) {
             HishelProperties.Storage settings = properties.getStorage();
             HishelProperties.Sqlite sqlite = settings.getSqlite();
             if (sqlite.getPath() == null || sqlite.getPath().isBlank()) {
                 throw new InvalidHishelPropertyException("hishel.storage.sqlite.path", sqlite.getPath(),
                         "the path of a SQLite file, such as .cache/hishel/hishel_cache.db", null);
             }
-            JdbcStorage.Builder builder = JdbcStorage.sqlite(Path.of(sqlite.getPath())).options(storageOptions(settings))
+            Path file = file(sqlite.getPath(), environment.containsProperty("hishel.storage.sqlite.path"),
+                    Path.of("").toAbsolutePath(), Path.of(System.getProperty("java.io.tmpdir")));
+            JdbcStorage.Builder builder = JdbcStorage.sqlite(file).options(storageOptions(settings))
                     .timeout(JdbcSettings.timeout(settings)).memoryTier(JdbcSettings.memoryTier(settings.getTier()));
             HishelAutoConfiguration.set("hishel.storage.sqlite.pool-size", sqlite.getPoolSize(), "a number from 1 to 64",
                     () -> builder.poolSize(sqlite.getPoolSize()));
             return builder.build();
+        }
+
+        /**
+         * The SQLite file. The default path is relative to the working directory, which a container
+         * or a service manager often leaves unwritable: then the file goes under the temporary
+         * folder instead, in a folder named after the working directory so that two applications do
+         * not share one, and a warning says which property keeps it elsewhere. A path the
+         * application set is used as it is, and a failure to open it names the property.
+         */
+        static Path file(String configured, boolean explicit, Path workingDirectory, Path temporaryDirectory) {
+            Path file = workingDirectory.resolve(configured);
+            if (explicit || writable(file.getParent())) {
+                return file;
+            }
+            String folder = "hishel-" + Integer.toHexString(workingDirectory.toAbsolutePath().normalize().toString().hashCode());
+            Path fallback = temporaryDirectory.resolve(folder).resolve(file.getFileName());
+            log.warn("hishel cannot create its SQLite file {} (the working directory {} is not writable);"
+                    + " it uses {} instead, which may not survive a restart. Set hishel.storage.sqlite.path to a"
+                    + " writable path to choose, or hishel.storage.type=memory.", file, workingDirectory, fallback);
+            return fallback;
+        }
+
+        private static boolean writable(Path folder) {
+            try {
+                Files.createDirectories(folder);
+                return Files.isWritable(folder);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
     }
 

@@ -58,7 +58,8 @@ class HishelAutoConfigurationTest {
             assertThat(context).hasSingleBean(CacheOptions.class).hasSingleBean(CachePolicy.class)
                     .hasSingleBean(Storage.class).hasSingleBean(HishelCacheFilter.class)
                     .doesNotHaveBean(DataSource.class);
-            assertThat(context.getBean(CacheOptions.class)).isEqualTo(CacheOptions.defaults());
+            assertThat(context.getBean(CacheOptions.class))
+                    .isEqualTo(CacheOptions.builder().heuristicFraction(0).build());
             assertThat(context.getBean(CachePolicy.class)).isInstanceOf(SpecificationPolicy.class);
             assertThat(context.getBean(Storage.class)).isInstanceOf(JdbcStorage.class);
             assertThat(dir.resolve("cache.db")).exists();
@@ -141,10 +142,11 @@ class HishelAutoConfigurationTest {
 
     @Test
     void unsetOptionsAreWhatCacheOptionsWouldChooseForTheSameSettings() {
-        runner().withPropertyValues("hishel.options.shared=false").run(context ->
+        runner().withPropertyValues("hishel.options.shared=false", "hishel.options.heuristic-fraction=0.1").run(context ->
                 assertThat(context.getBean(CacheOptions.class))
                         .isEqualTo(CacheOptions.builder().shared(false).build()));
-        runner().run(context -> assertThat(context.getBean(CacheOptions.class)).isEqualTo(CacheOptions.defaults()));
+        runner().run(context -> assertThat(context.getBean(CacheOptions.class))
+                .isEqualTo(CacheOptions.builder().heuristicFraction(0).build()));
     }
 
     @Test
@@ -159,7 +161,7 @@ class HishelAutoConfigurationTest {
     void storageAndOptionsBeansOfTheApplicationReplaceHishels() {
         runner().withUserConfiguration(OwnStorageConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(Storage.class);
-            assertThat(context.getBean(HishelCacheFilter.class).storage())
+            assertThat(((BuildScopedStorage) context.getBean(HishelCacheFilter.class).storage()).storage())
                     .isSameAs(context.getBean("myStorage"));
             assertThat(context.getBean(CacheOptions.class).maxEntrySize()).isEqualTo(1234);
             assertThat(dir.resolve("cache.db")).doesNotExist();
@@ -361,6 +363,26 @@ class HishelAutoConfigurationTest {
             assertThat(analysis.getDescription()).contains("not-a-folder");
             assertThat(analysis.getAction()).contains("hishel.storage.sqlite.path");
         });
+    }
+
+    /** Issue 17: a container's read-only working directory must not stop the application. */
+    @Test
+    void aWorkingDirectoryThatCannotHoldTheDefaultFileFallsBackToTheTemporaryFolder() throws Exception {
+        Path unwritable = Files.createFile(dir.resolve("working-directory-is-a-file"));
+        Path temporary = Files.createDirectories(dir.resolve("tmp"));
+
+        Path fallback = HishelStorageConfiguration.SqliteStorageConfiguration.file(".cache/hishel/hishel_cache.db",
+                false, unwritable, temporary);
+        Path kept = HishelStorageConfiguration.SqliteStorageConfiguration.file(".cache/hishel/hishel_cache.db",
+                true, unwritable, temporary);
+        Path usual = HishelStorageConfiguration.SqliteStorageConfiguration.file(".cache/hishel/hishel_cache.db",
+                false, dir, temporary);
+
+        assertThat(fallback.getParent().getParent()).isEqualTo(temporary);
+        assertThat(fallback.getFileName()).hasToString("hishel_cache.db");
+        assertThat(kept).as("a path the application set is its choice").isEqualTo(unwritable.resolve(".cache/hishel/hishel_cache.db"));
+        assertThat(usual).isEqualTo(dir.resolve(".cache/hishel/hishel_cache.db"));
+        assertThat(dir.resolve(".cache/hishel")).isDirectory();
     }
 
     private void assertFailure(String name, String accepted, String... properties) {

@@ -28,7 +28,9 @@ class HishelPropertiesTest {
         assertThat(options.getSupportedMethods()).containsExactlyInAnyOrderElementsOf(api.supportedMethods());
         assertThat(options.getAllowStale()).isEqualTo(api.allowStale());
         assertThat(options.getGrace()).isEqualTo(api.grace());
-        assertThat(options.getHeuristicFraction()).isEqualTo(api.heuristicFraction());
+        // Issue 17: heuristic freshness is off in the starter; the static resources of an application
+        // are stored only when they say so.
+        assertThat(options.getHeuristicFraction()).isZero();
         assertThat(options.getHeuristicMaxLifetime()).isEqualTo(api.heuristicMaxLifetime());
         assertThat(options.isHonorRequestDirectives()).isEqualTo(api.honorRequestDirectives());
         // Unset, so that CacheOptions decides from shared, as it does for a builder.
@@ -75,7 +77,9 @@ class HishelPropertiesTest {
     void filterDefaultsAreTheFilterBuildersDefaults() {
         HishelProperties.Filter filter = properties.getFilter();
 
-        assertThat(filter.isMetadataHeaders()).isEqualTo(HishelCacheFilter.Builder.DEFAULT_METADATA_HEADERS);
+        // Issue 17: off in the starter, as Boot switched off X-Application-Context: they tell any client
+        // whether someone else asked for a URL lately.
+        assertThat(filter.isMetadataHeaders()).isFalse();
         assertThat(filter.isCacheStatus()).isEqualTo(HishelCacheFilter.Builder.DEFAULT_CACHE_STATUS);
         assertThat(filter.getCacheName()).isEqualTo(HishelCacheFilter.Builder.DEFAULT_CACHE_NAME);
         assertThat(filter.isTrustClientMetadata()).isEqualTo(HishelCacheFilter.Builder.DEFAULT_TRUST_CLIENT_METADATA);

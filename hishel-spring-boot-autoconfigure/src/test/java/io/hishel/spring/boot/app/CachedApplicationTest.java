@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "management.endpoints.web.exposure.include=hishel,health,metrics",
                 "management.endpoint.health.show-details=always",
                 "hishel.options.supported-methods=GET,HEAD,POST",
+                "hishel.filter.metadata-headers=true",
                 "hishel.rules[0].pattern=/ruled/{id}",
                 "hishel.rules[0].spec-ignore=true",
                 "hishel.rules[0].ttl=10m",

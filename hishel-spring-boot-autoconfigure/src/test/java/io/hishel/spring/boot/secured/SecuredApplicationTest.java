@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * handed to a request that security refuses.
  */
 @SpringBootTest(classes = SecuredApplicationTest.SecuredApplication.class,
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "hishel.storage.type=memory")
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"hishel.storage.type=memory", "hishel.filter.metadata-headers=true"})
 class SecuredApplicationTest {
 
     @LocalServerPort

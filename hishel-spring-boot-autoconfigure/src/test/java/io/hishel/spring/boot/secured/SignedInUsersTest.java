@@ -44,7 +44,7 @@ import org.springframework.web.bind.annotation.RestController;
  * is never stored, so every visitor's form post still works.
  */
 @SpringBootTest(classes = SignedInUsersTest.SignedInApplication.class,
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "hishel.storage.type=memory")
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"hishel.storage.type=memory", "hishel.filter.metadata-headers=true"})
 class SignedInUsersTest {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");

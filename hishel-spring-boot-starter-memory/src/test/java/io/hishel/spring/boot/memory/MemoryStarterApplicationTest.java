@@ -3,7 +3,7 @@ package io.hishel.spring.boot.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hishel.memory.MemoryStorage;
-import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.storage.Storage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +33,7 @@ class MemoryStarterApplicationTest {
     int port;
 
     @Autowired
-    HishelCacheFilter filter;
+    Storage storage;
 
     @Autowired
     MemoryApplication application;
@@ -53,7 +53,7 @@ class MemoryStarterApplicationTest {
 
     @Test
     void startsOnMemoryStorageAndAnswersTheSecondRequestFromTheCache() throws Exception {
-        assertThat(filter.storage()).isInstanceOf(MemoryStorage.class);
+        assertThat(storage).isInstanceOf(MemoryStorage.class);
 
         HttpResponse<String> first = get("/counted");
         HttpResponse<String> second = get("/counted");
