@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
@@ -451,13 +452,17 @@ public class HishelProperties {
     }
 
     /**
-     * The JDBC storage's database: either a URL, for which hishel opens a pool of its own, or the
-     * name of a DataSource bean. hishel's pool is never registered as a bean, so it never becomes
-     * the application's DataSource.
+     * The JDBC storage's database: a URL, for which hishel opens a pool of its own; or the
+     * DataSource bean marked {@code @HishelDataSource}; or the application's DataSource. hishel's
+     * pool is never registered as a bean, so it never becomes the application's DataSource.
      */
     public static class Jdbc {
 
-        /** The JDBC URL of hishel's database, for example jdbc:postgresql://db:5432/cache. */
+        /**
+         * JDBC URL of hishel's database, for example jdbc:postgresql://db:5432/cache, for a pool of
+         * hishel's own (configured by hishel.storage.jdbc.hikari.*). Unset: the DataSource bean marked
+         * {@code @HishelDataSource}, or else the application's DataSource.
+         */
         private String url;
 
         /** The user for the URL. */
@@ -466,7 +471,10 @@ public class HishelProperties {
         /** The password for the URL. */
         private String password;
 
-        /** The name of a DataSource bean to use instead of a URL. hishel does not close it. */
+        /**
+         * Name of a DataSource bean to use instead of a URL; hishel does not close it. Deprecated:
+         * mark the bean {@code @HishelDataSource} instead.
+         */
         private String dataSource;
 
         /** The maximum connections of the pool hishel opens for the URL. */
@@ -499,6 +507,8 @@ public class HishelProperties {
             this.password = password;
         }
 
+        @DeprecatedConfigurationProperty(reason = "Mark the DataSource bean @HishelDataSource instead",
+                since = "0.1.0")
         public String getDataSource() {
             return dataSource;
         }

@@ -2,12 +2,14 @@ package io.hishel.spring.boot;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.hishel.jdbc.JdbcStorage;
 import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageException;
 import io.hishel.storage.StorageOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
@@ -168,38 +174,69 @@ class HishelStorageConfiguration {
         }
     }
 
+    /**
+     * The JDBC storage, in the first of: a pool of its own for {@code hishel.storage.jdbc.url};
+     * the {@link HishelDataSource} bean; the bean {@code hishel.storage.jdbc.data-source} names
+     * (deprecated); the application's DataSource. It is created after the application's own database
+     * initialisation (Flyway, Liquibase, SQL scripts), so that hishel's tables never come first into
+     * a schema the application's Flyway expects empty.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"io.hishel.jdbc.JdbcStorage", "com.zaxxer.hikari.HikariDataSource",
             "org.flywaydb.core.Flyway"})
     @Conditional(OnJdbcStorage.class)
+    @Import(JdbcStorageConfiguration.DatabaseInitializationOrder.class)
     static class JdbcStorageConfiguration {
 
         @Bean(destroyMethod = "close")
-        JdbcStorage hishelStorage(HishelProperties properties, BeanFactory beans) {
+        @DependsOnDatabaseInitialization
+        JdbcStorage hishelStorage(HishelProperties properties, Environment environment, BeanFactory beans,
+                                  @HishelDataSource ObjectProvider<DataSource> hishelDataSource,
+                                  ObjectProvider<DataSource> applicationDataSource) {
             HishelProperties.Storage settings = properties.getStorage();
             HishelProperties.Jdbc jdbc = settings.getJdbc();
             StorageOptions options = storageOptions(settings);
             Duration timeout = JdbcSettings.timeout(settings);
             MemoryTier tier = JdbcSettings.memoryTier(settings.getTier());
             boolean hasUrl = jdbc.getUrl() != null && !jdbc.getUrl().isBlank();
-            boolean hasBean = jdbc.getDataSource() != null && !jdbc.getDataSource().isBlank();
-            if (hasUrl == hasBean) {
+            boolean hasName = jdbc.getDataSource() != null && !jdbc.getDataSource().isBlank();
+            if (hasUrl && hasName) {
                 throw new InvalidHishelPropertyException("hishel.storage.jdbc.url", jdbc.getUrl(),
-                        "a JDBC URL such as jdbc:postgresql://localhost:5432/cache, or set"
-                                + " hishel.storage.jdbc.data-source to the name of a DataSource bean instead (exactly one of the two)",
-                        null);
+                        "a JDBC URL such as jdbc:postgresql://localhost:5432/cache, or a @HishelDataSource bean"
+                                + " instead, not both a URL and hishel.storage.jdbc.data-source", null);
             }
-            if (hasBean) {
-                DataSource dataSource;
+            if (hasUrl) {
+                return ownPool(jdbc, environment, options, timeout, tier, beans);
+            }
+            DataSource dataSource = hishelDataSource.getIfAvailable();
+            if (dataSource == null && hasName) {
                 try {
                     dataSource = beans.getBean(jdbc.getDataSource(), DataSource.class);
                 } catch (NoSuchBeanDefinitionException e) {
                     throw new InvalidHishelPropertyException("hishel.storage.jdbc.data-source", jdbc.getDataSource(),
-                            "the name of a DataSource bean of this application", e);
+                            "the name of a DataSource bean of this application (or mark the bean @HishelDataSource)", e);
                 }
-                return JdbcStorage.builder(dataSource).options(options).timeout(timeout).migrate(jdbc.isMigrate())
-                        .memoryTier(tier).build();
             }
+            if (dataSource == null) {
+                dataSource = applicationDataSource.getIfUnique();
+            }
+            if (dataSource == null) {
+                throw new InvalidHishelPropertyException("hishel.storage.jdbc.url", null,
+                        "a JDBC URL such as jdbc:postgresql://localhost:5432/cache, or declare a DataSource bean"
+                                + " marked @HishelDataSource, or give the application a DataSource"
+                                + " (spring.datasource.url) to share", null);
+            }
+            return JdbcStorage.builder(dataSource).options(options).timeout(timeout).migrate(jdbc.isMigrate())
+                    .memoryTier(tier).build();
+        }
+
+        /**
+         * hishel's own pool, configured like Boot's: {@code hishel.storage.jdbc.hikari.*} takes every
+         * HikariCP setting, as {@code spring.datasource.hikari.*} does, and with Micrometer the pool
+         * reports {@code hikaricp.*} meters tagged {@code pool=hishel-jdbc}.
+         */
+        private static JdbcStorage ownPool(HishelProperties.Jdbc jdbc, Environment environment, StorageOptions options,
+                                           Duration timeout, MemoryTier tier, BeanFactory beans) {
             if (jdbc.getPoolSize() < 1) {
                 throw new InvalidHishelPropertyException("hishel.storage.jdbc.pool-size", jdbc.getPoolSize(),
                         "a positive number of connections", null);
@@ -215,6 +252,16 @@ class HishelStorageConfiguration {
             long poolWait = Math.max(250, timeout.toMillis());
             config.setConnectionTimeout(poolWait);
             config.setValidationTimeout(poolWait);
+            try {
+                Binder.get(environment).bind("hishel.storage.jdbc.hikari", Bindable.ofInstance(config));
+            } catch (BindException e) {
+                throw new InvalidHishelPropertyException("hishel.storage.jdbc.hikari", e.getProperty() == null ? null
+                        : e.getProperty().getValue(), "HikariCP settings, as for spring.datasource.hikari.*", e);
+            }
+            if (ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry",
+                    HishelStorageConfiguration.class.getClassLoader())) {
+                PoolMeters.bind(config, beans);
+            }
             HikariDataSource pool;
             try {
                 pool = new HikariDataSource(config);
@@ -227,6 +274,27 @@ class HishelStorageConfiguration {
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;
+            }
+        }
+
+        /** Makes {@link DependsOnDatabaseInitialization} count where Boot's own database support is there. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer")
+        @Import(DatabaseInitializationDependencyConfigurer.class)
+        static class DatabaseInitializationOrder {
+        }
+    }
+
+    /** Micrometer's HikariCP meters for hishel's pool; a class of its own, loaded only with Micrometer. */
+    static final class PoolMeters {
+
+        private PoolMeters() {
+        }
+
+        static void bind(HikariConfig config, BeanFactory beans) {
+            MeterRegistry registry = beans.getBeanProvider(MeterRegistry.class).getIfUnique();
+            if (registry != null && config.getMetricsTrackerFactory() == null && config.getMetricRegistry() == null) {
+                config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             }
         }
     }

@@ -245,6 +245,30 @@ class HishelAutoConfigurationTest {
                 });
     }
 
+    /** Issue 17: a qualifier, as {@code @FlywayDataSource}, instead of a bean name. */
+    @Test
+    void jdbcStorageUsesTheHishelDataSourceAndNotTheApplicationsOwn() {
+        runner().withUserConfiguration(QualifiedDataSourceConfiguration.class)
+                .withPropertyValues("hishel.storage.type=jdbc").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Storage.class)).isInstanceOf(JdbcStorage.class);
+                    assertThat(context.getBean(DataSource.class)).as("the application's, the only default candidate")
+                            .isSameAs(context.getBean("applicationDataSource"));
+                    assertThat(dir.resolve("cache-qualified.db")).isNotEmptyFile();
+                    assertThat(dir.resolve("application.db")).doesNotExist();
+                });
+    }
+
+    @Test
+    void withoutAUrlOrAHishelDataSourceJdbcStorageSharesTheApplicationsDataSource() {
+        runner().withUserConfiguration(CacheDataSourceConfiguration.class).withPropertyValues("hishel.storage.type=jdbc")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Storage.class)).isInstanceOf(JdbcStorage.class);
+                    assertThat(dir.resolve("cache-bean.db")).isNotEmptyFile();
+                });
+    }
+
     @Test
     void filterPropertiesShapeTheRegistration() {
         runner().withPropertyValues("hishel.filter.url-patterns=/api/*,/pages/*", "hishel.filter.order=5",
@@ -425,6 +449,27 @@ class HishelAutoConfigurationTest {
             FilterRegistrationBean<HishelCacheFilter> registration = new FilterRegistrationBean<>(filter);
             registration.setUrlPatterns(Set.of("/api/*"));
             return registration;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class QualifiedDataSourceConfiguration {
+        @Bean(destroyMethod = "close")
+        com.zaxxer.hikari.HikariDataSource applicationDataSource(org.springframework.core.env.Environment environment) {
+            // Lazy: a connection would create the file, which must stay absent.
+            com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource();
+            dataSource.setJdbcUrl("jdbc:sqlite:" + environment.getProperty("hishel.storage.sqlite.path")
+                    .replace("cache.db", "application.db"));
+            return dataSource;
+        }
+
+        @Bean(destroyMethod = "close", defaultCandidate = false)
+        @HishelDataSource
+        com.zaxxer.hikari.HikariDataSource cacheDataSource(org.springframework.core.env.Environment environment) {
+            com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource();
+            dataSource.setJdbcUrl("jdbc:sqlite:" + environment.getProperty("hishel.storage.sqlite.path")
+                    .replace("cache.db", "cache-qualified.db"));
+            return dataSource;
         }
     }
 

@@ -64,6 +64,43 @@ class PostgresStorageTest {
                 count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + schema + "'") == 0);
     }
 
+    /** Issue 17: the pool is configured as Boot's, and visible to Boot's {@code hikaricp.*} meters. */
+    @Test
+    void theOwnPoolTakesHikariSettingsAndReportsHikariMeters() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HishelAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("hishel.storage.type=jdbc",
+                        "hishel.storage.jdbc.url=" + PostgresServer.URL + "?currentSchema=" + schema,
+                        "hishel.storage.jdbc.username=" + PostgresServer.USER,
+                        "hishel.storage.jdbc.hikari.pool-name=cache-pool",
+                        "hishel.storage.jdbc.hikari.minimum-idle=1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    io.micrometer.core.instrument.MeterRegistry meters =
+                            context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    assertThat(meters.find("hikaricp.connections.max").tag("pool", "cache-pool").gauge())
+                            .isNotNull().extracting(gauge -> gauge.value()).isEqualTo(10.0);
+                    assertThat(meters.find("hikaricp.connections.min").tag("pool", "cache-pool").gauge())
+                            .isNotNull().extracting(gauge -> gauge.value()).isEqualTo(1.0);
+                });
+    }
+
+    @Test
+    void aBadHikariSettingNamesTheProperty() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HishelAutoConfiguration.class))
+                .withPropertyValues("hishel.storage.type=jdbc",
+                        "hishel.storage.jdbc.url=" + PostgresServer.URL + "?currentSchema=" + schema,
+                        "hishel.storage.jdbc.hikari.minimum-idle=plenty")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(new HishelFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+                            .contains("hishel.storage.jdbc.hikari");
+                });
+    }
+
     private static long count(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(PostgresServer.URL, PostgresServer.USER, "");
              Statement statement = connection.createStatement();
