@@ -9,13 +9,16 @@ import io.hishel.storage.Storage;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -42,7 +45,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(HishelCacheFilter.class)
-@ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "hishel.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HishelProperties.class)
 @Import(HishelStorageConfiguration.class)
 public class HishelAutoConfiguration {
@@ -89,7 +92,9 @@ public class HishelAutoConfiguration {
     HishelCacheFilter hishelCacheFilter(HishelProperties properties, CachePolicy policy, Storage storage,
                                         ObjectProvider<StorageObserver> observers,
                                         ObjectProvider<MetadataHeadersPredicate> metadataHeaders,
-                                        ObjectProvider<BuildProperties> build, ApplicationContext context) {
+                                        ObjectProvider<BuildProperties> build, ApplicationContext context,
+                                        @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
+                                        ObjectProvider<Executor> applicationTaskExecutor) {
         HishelProperties.Filter filter = properties.getFilter();
         HishelProperties.Collapsing collapsing = filter.getCollapsing();
         HishelProperties.StorageFailures failures = filter.getStorageFailures();
@@ -118,6 +123,12 @@ public class HishelAutoConfiguration {
                         "hishel.filter.storage-failures.cool-down", failures.getCoolDown())));
         set("hishel.filter.storage-failures.slow-call", failures.getSlowCall(), "a positive duration, such as 2s",
                 () -> builder.slowStorageCall(failures.getSlowCall()));
+        // Boot's task executor, when the application has one, for what no response waits for: its
+        // spring.task.execution.* settings, its graceful shutdown and its thread names apply.
+        Executor background = applicationTaskExecutor.getIfAvailable();
+        if (background != null) {
+            builder.executor(background).refreshExecutor(background);
+        }
         MetadataHeadersPredicate trusted = metadataHeaders.getIfAvailable();
         if (filter.isMetadataHeaders() || trusted == null) {
             builder.metadataHeaders(filter.isMetadataHeaders());

@@ -16,8 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +39,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.ClassUtils;
@@ -119,10 +123,20 @@ class HishelStorageConfiguration {
         }
     }
 
+    /** hishel-jdbc's Flyway scripts, which a native image must hold. */
+    static final class MigrationScriptsHints implements RuntimeHintsRegistrar {
+
+        @Override
+        public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+            hints.resources().registerPattern("db/hishel/migration/*/*.sql");
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"io.hishel.jdbc.JdbcStorage", "com.zaxxer.hikari.HikariDataSource",
             "org.flywaydb.core.Flyway", "org.sqlite.JDBC"})
     @Conditional(OnSqliteStorage.class)
+    @ImportRuntimeHints(MigrationScriptsHints.class)
     static class SqliteStorageConfiguration {
 
         private static final Logger log = LoggerFactory.getLogger(SqliteStorageConfiguration.class);
@@ -186,6 +200,7 @@ class HishelStorageConfiguration {
             "org.flywaydb.core.Flyway"})
     @Conditional(OnJdbcStorage.class)
     @Import(JdbcStorageConfiguration.DatabaseInitializationOrder.class)
+    @ImportRuntimeHints(MigrationScriptsHints.class)
     static class JdbcStorageConfiguration {
 
         @Bean(destroyMethod = "close")

@@ -291,6 +291,7 @@ class HishelAutoConfigurationTest {
     void actuatorPartsAreInstalledWhenActuatorIsPresent() {
         runner().withPropertyValues("management.endpoints.web.exposure.include=hishel")
                 .run(context -> assertThat(context).hasSingleBean(HishelEndpoint.class)
+                        .hasSingleBean(io.hishel.spring.boot.actuate.HishelEndpointWebExtension.class)
                         .hasSingleBean(HishelHealthIndicator.class).hasSingleBean(HishelMetrics.class));
     }
 
@@ -407,6 +408,19 @@ class HishelAutoConfigurationTest {
         assertThat(kept).as("a path the application set is its choice").isEqualTo(unwritable.resolve(".cache/hishel/hishel_cache.db"));
         assertThat(usual).isEqualTo(dir.resolve(".cache/hishel/hishel_cache.db"));
         assertThat(dir.resolve(".cache/hishel")).isDirectory();
+    }
+
+    @Test
+    void aNativeImageHoldsTheMigrationScripts() {
+        org.springframework.aot.hint.RuntimeHints hints = new org.springframework.aot.hint.RuntimeHints();
+        new HishelStorageConfiguration.MigrationScriptsHints().registerHints(hints, getClass().getClassLoader());
+
+        for (String database : List.of("sqlite", "postgresql")) {
+            assertThat(org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource()
+                    .forResource("db/hishel/migration/" + database + "/V1__create_hishel_tables.sql")).accepts(hints);
+        }
+        assertThat(getClass().getClassLoader().getResource("db/hishel/migration/sqlite/V1__create_hishel_tables.sql"))
+                .isNotNull();
     }
 
     private void assertFailure(String name, String accepted, String... properties) {

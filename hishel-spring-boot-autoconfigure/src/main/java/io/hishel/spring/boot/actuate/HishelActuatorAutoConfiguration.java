@@ -34,6 +34,13 @@ public class HishelActuatorAutoConfiguration {
         HishelEndpoint hishelEndpoint(HishelCacheFilter filter) {
             return new HishelEndpoint(filter, Clock.systemUTC());
         }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(HishelEndpoint.class)
+        HishelEndpointWebExtension hishelEndpointWebExtension(HishelEndpoint endpoint) {
+            return new HishelEndpointWebExtension(endpoint);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * The {@code hishel} Actuator endpoint: what the cache did, what it holds, and purging.
@@ -29,9 +28,12 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       {@code ?all=true} — removes those entries and says how many.</li>
  * </ul>
  *
- * A storage that cannot answer is reported in the response (and as 503 for a purge), never as a
- * stack trace. Expose it like any endpoint ({@code management.endpoints.web.exposure.include}) and
- * secure it: a purge makes every client's next request reach the application.
+ * A storage that cannot answer the listing is reported in the response. The operations themselves
+ * know nothing of HTTP: bad arguments are an {@link IllegalArgumentException}, a failing storage's
+ * exception passes through, and {@link HishelEndpointWebExtension} turns them into 400 and 503
+ * with a message, never a stack trace. Expose it like any endpoint
+ * ({@code management.endpoints.web.exposure.include}) and secure it: a purge makes every client's
+ * next request reach the application.
  */
 @Endpoint(id = "hishel")
 public class HishelEndpoint {
@@ -48,13 +50,20 @@ public class HishelEndpoint {
         this.clock = clock;
     }
 
+    /**
+     * Request counts, the storage's size and one page of entries, newest first.
+     *
+     * @param page the page, from 0; default 0
+     * @param size the entries per page, from 1 to 200; default 20
+     * @return the statistics and the page
+     * @throws IllegalArgumentException if page or size is out of range
+     */
     @ReadOperation
-    public WebEndpointResponse<Map<String, Object>> cache(@Nullable Integer page, @Nullable Integer size) {
+    public Map<String, Object> cache(@Nullable Integer page, @Nullable Integer size) {
         int pageNumber = page == null ? 0 : page;
         int pageSize = size == null ? 20 : size;
         if (pageNumber < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            return new WebEndpointResponse<>(Map.of("error",
-                    "page must be 0 or more and size from 1 to " + MAX_PAGE_SIZE), WebEndpointResponse.STATUS_BAD_REQUEST);
+            throw new IllegalArgumentException("page must be 0 or more and size from 1 to " + MAX_PAGE_SIZE);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         // The record serialises as it reads: hits, revalidations, misses, stored, bypassed, collapsed, errors.
@@ -71,39 +80,40 @@ public class HishelEndpoint {
         } catch (RuntimeException e) {
             body.put("storage", Map.of("error", String.valueOf(e.getMessage())));
         }
-        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_OK);
+        return body;
     }
 
+    /**
+     * Removes the entries of one URL, of a URL prefix, of a tag, or all of them.
+     *
+     * @param url    an absolute URL, whose entries go
+     * @param prefix a URL prefix, whose entries go
+     * @param tag    a tag, whose entries go
+     * @param all    true for every entry
+     * @return how many entries were removed
+     * @throws IllegalArgumentException if not exactly one is given, or the URL is not absolute
+     */
     @DeleteOperation
-    public WebEndpointResponse<Map<String, Object>> purge(@Nullable String url, @Nullable String prefix,
-                                                          @Nullable String tag, @Nullable Boolean all) {
+    public Map<String, Object> purge(@Nullable String url, @Nullable String prefix, @Nullable String tag,
+                                     @Nullable Boolean all) {
         int given = (url != null ? 1 : 0) + (prefix != null ? 1 : 0) + (tag != null ? 1 : 0)
                 + (Boolean.TRUE.equals(all) ? 1 : 0);
         if (given != 1) {
-            return new WebEndpointResponse<>(Map.of("error",
-                    "give exactly one of url, prefix, tag or all=true"), WebEndpointResponse.STATUS_BAD_REQUEST);
+            throw new IllegalArgumentException("give exactly one of url, prefix, tag or all=true");
         }
-        try {
-            long purged;
-            if (url != null) {
-                purged = storage.invalidate(absolute(url));
-            } else if (prefix != null) {
-                purged = storage.purgeByPrefix(prefix);
-            } else if (tag != null) {
-                purged = storage.purgeByTag(tag);
-            } else {
-                purged = storage.purgeAll();
-            }
-            // A purge asks for fresh answers: the URLs sent straight to the application are looked up again.
-            filter.forgetHitForPass();
-            return new WebEndpointResponse<>(Map.of("purged", purged), WebEndpointResponse.STATUS_OK);
-        } catch (IllegalArgumentException e) {
-            return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getMessage())),
-                    WebEndpointResponse.STATUS_BAD_REQUEST);
-        } catch (RuntimeException e) {
-            return new WebEndpointResponse<>(Map.of("error", "the storage failed: " + e.getMessage()),
-                    WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+        long purged;
+        if (url != null) {
+            purged = storage.invalidate(absolute(url));
+        } else if (prefix != null) {
+            purged = storage.purgeByPrefix(prefix);
+        } else if (tag != null) {
+            purged = storage.purgeByTag(tag);
+        } else {
+            purged = storage.purgeAll();
         }
+        // A purge asks for fresh answers: the URLs sent straight to the application are looked up again.
+        filter.forgetHitForPass();
+        return Map.of("purged", purged);
     }
 
     private static URI absolute(String url) {

@@ -49,6 +49,10 @@ class CachedApplicationTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("applicationTaskExecutor")
+    org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor taskExecutor;
+
     Http http;
 
     @BeforeEach
@@ -67,6 +71,18 @@ class CachedApplicationTest {
         assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(second.headers().firstValue("Cache-Status").orElseThrow()).startsWith("Hishel; hit");
+    }
+
+    @Test
+    void backgroundWorkRunsOnBootsTaskExecutor() throws Exception {
+        long before = taskExecutor.getThreadPoolExecutor().getCompletedTaskCount();
+        http.get("/annotated");
+        http.get("/annotated", "Cache-Control", "no-cache");
+
+        // The answer the no-cache request fetched replaces the stored one, which is removed in the
+        // background, on the application's task executor.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                taskExecutor.getThreadPoolExecutor().getCompletedTaskCount() > before);
     }
 
     @Test
@@ -219,6 +235,9 @@ class CachedApplicationTest {
         assertThat(http.get("/annotated").headers().firstValue("X-Hishel-Ttl")).isEmpty();
 
         assertThat(http.send(http.request("/actuator/hishel").DELETE().build()).statusCode()).isEqualTo(400);
+        HttpResponse<String> tooLarge = http.get("/actuator/hishel?size=500");
+        assertThat(tooLarge.statusCode()).isEqualTo(400);
+        assertThat(tooLarge.body()).contains("size from 1 to 200").doesNotContain("Exception");
         HttpResponse<String> byUrl = http.send(http.request("/actuator/hishel?url=http://localhost:" + port
                 + "/annotated").DELETE().build());
         assertThat(byUrl.body()).contains("\"purged\":1");
