@@ -79,7 +79,7 @@ public class HishelProperties {
         private boolean shared = true;
 
         /**
-         * The request methods whose responses may be stored and reused. Listing POST declares POST
+         * Request methods whose responses may be stored and reused. Listing POST declares POST
          * requests to be queries, keyed by their body (see the rules' body-key).
          */
         private List<String> supportedMethods = new ArrayList<>(List.of("GET", "HEAD"));
@@ -108,7 +108,7 @@ public class HishelProperties {
          */
         private double heuristicFraction = 0;
 
-        /** The upper bound of a heuristic freshness lifetime. */
+        /** Upper bound of a heuristic freshness lifetime. */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration heuristicMaxLifetime = Duration.ofDays(1);
 
@@ -124,11 +124,11 @@ public class HishelProperties {
          */
         private Boolean storeSetCookie;
 
-        /** The largest body one entry may hold; larger responses stream through unstored. */
+        /** Largest body one entry may hold; larger responses stream through unstored. */
         private DataSize maxEntrySize = DataSize.ofMegabytes(10);
 
         /**
-         * The targeted cache-control fields (RFC 9213) this cache obeys, most specific first. They
+         * Targeted cache-control fields (RFC 9213) this cache obeys, most specific first. They
          * replace Cache-Control for this cache and are removed before the response leaves.
          */
         private List<String> targetedFields = new ArrayList<>(List.of("Hishel-Cache-Control", "CDN-Cache-Control"));
@@ -218,7 +218,7 @@ public class HishelProperties {
     public static class Storage {
 
         /**
-         * The kind of storage: sqlite (a file), memory, or jdbc (PostgreSQL, shared by instances).
+         * Kind of storage: sqlite (a file), memory, or jdbc (PostgreSQL, shared by instances).
          * Unset: sqlite when sqlite-jdbc, HikariCP and Flyway are on the class path (the default
          * starter), memory otherwise (the memory starter).
          */
@@ -231,10 +231,10 @@ public class HishelProperties {
         /** Whether a hit restarts an entry's TTL, unless a rule or metadata says otherwise. */
         private boolean refreshTtlOnAccess = true;
 
-        /** The bound on the bytes of all stored bodies; least recently used entries are evicted above it. */
+        /** Bound on the bytes of all stored bodies; least recently used entries are evicted above it. */
         private DataSize maxSize = DataSize.ofMegabytes(256);
 
-        /** The bound on the number of entries; 0 for none. */
+        /** Bound on the number of entries; 0 for none. */
         private long maxEntries = 0;
 
         /** How often expired, removed and abandoned entries are deleted. */
@@ -365,10 +365,10 @@ public class HishelProperties {
         /** Whether lookups ask a memory tier before the database. */
         private boolean enabled = true;
 
-        /** The bound on what the tier holds, metadata and bodies together. */
+        /** Bound on what the tier holds, metadata and bodies together. */
         private DataSize maxSize = DataSize.ofMegabytes(32);
 
-        /** The largest body the tier keeps; larger ones are read from the database. */
+        /** Largest body the tier keeps; larger ones are read from the database. */
         private DataSize maxBodySize = DataSize.ofKilobytes(64);
 
         /**
@@ -431,7 +431,7 @@ public class HishelProperties {
          */
         private String path = ".cache/hishel/hishel_cache.db";
 
-        /** The connections of hishel's own pool: readers share them, writers take turns. */
+        /** Connections of hishel's own pool: readers share them, writers take turns. */
         private int poolSize = 4;
 
         public String getPath() {
@@ -465,10 +465,10 @@ public class HishelProperties {
          */
         private String url;
 
-        /** The user for the URL. */
+        /** User for the URL. */
         private String username;
 
-        /** The password for the URL. */
+        /** Password for the URL. */
         private String password;
 
         /**
@@ -477,7 +477,7 @@ public class HishelProperties {
          */
         private String dataSource;
 
-        /** The maximum connections of the pool hishel opens for the URL. */
+        /** Maximum connections of the pool hishel opens for the URL. */
         private int poolSize = 10;
 
         /** Whether hishel creates and upgrades its tables with Flyway, in its own history table, at start-up. */
@@ -541,13 +541,13 @@ public class HishelProperties {
         private List<String> urlPatterns = new ArrayList<>(List.of("/*"));
 
         /**
-         * The filter's order. Unset: just after Spring Security's filter chain
+         * Order of the filter. Unset: just after Spring Security's filter chain
          * (spring.security.filter.order + 1), so the cache never answers a request security refuses.
          */
         private Integer order;
 
         /**
-         * The dispatcher types the filter is mapped for. The cache acts on REQUEST dispatches only;
+         * Dispatcher types the filter is mapped for. The cache acts on REQUEST dispatches only;
          * others pass through untouched.
          */
         private List<DispatcherType> dispatcherTypes = new ArrayList<>(List.of(DispatcherType.REQUEST));
@@ -581,7 +581,7 @@ public class HishelProperties {
         /** Whether the targeted fields addressed to this cache alone, such as Hishel-Cache-Control, are removed before responses leave; CDN-Cache-Control always passes on. */
         private boolean stripTargetedFields = true;
 
-        /** The largest request body read to compute a body key; larger requests pass through uncached. */
+        /** Largest request body read to compute a body key; larger requests pass through uncached. */
         private DataSize maxRequestBodySize = DataSize.ofKilobytes(64);
 
         /**
@@ -740,7 +740,7 @@ public class HishelProperties {
         /** How long the filter leaves a failing storage alone before it tries again. */
         private Duration coolDown = Duration.ofSeconds(30);
 
-        /** A storage call slower than this counts as a failure. */
+        /** Duration above which a storage call counts as a failure. */
         private Duration slowCall = Duration.ofMillis(250);
 
         public int getThreshold() {
@@ -771,10 +771,10 @@ public class HishelProperties {
     /** One per-route rule. */
     public static class Rule {
 
-        /** The path pattern, in Spring's PathPattern syntax, matched against the path within the application: /api/**, /products/{id}. */
+        /** Path pattern, in Spring's PathPattern syntax, matched against the path within the application: /api/**, /products/{id}. */
         private String pattern;
 
-        /** The methods the rule applies to; empty for every method. */
+        /** Methods the rule applies to; empty for every method. */
         private List<String> methods = new ArrayList<>();
 
         /** Whether the cache handles matching requests; false sends them straight to the application. */
