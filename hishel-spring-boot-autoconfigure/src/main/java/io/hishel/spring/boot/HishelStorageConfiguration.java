@@ -71,7 +71,8 @@ class HishelStorageConfiguration {
             "io.hishel:hishel-memory");
     private static final Requirement REDIS_STORAGE = new Requirement("io.hishel.redis.RedisStorage",
             "io.hishel:hishel-redis");
-    private static final Requirement LETTUCE = new Requirement("io.lettuce.core.RedisClient", "io.lettuce:lettuce-core");
+    private static final Requirement LETTUCE = new Requirement("io.lettuce.core.RedisClient",
+            "io.lettuce:lettuce-core, which io.hishel:hishel-redis brings");
 
     /**
      * The jars each type needs. hishel-jdbc depends on HikariCP, Flyway and sqlite-jdbc; they are
