@@ -50,7 +50,7 @@ final class CacheContext {
     final Counters counters = new Counters();
     /** How long a collapsed request waits, or null when collapsing is off. */
     final Duration collapseTimeout;
-    final boolean metadataHeaders;
+    final Predicate<HttpServletRequest> metadataHeaders;
     final boolean cacheStatus;
     final String cacheName;
     final boolean trustClientMetadata;

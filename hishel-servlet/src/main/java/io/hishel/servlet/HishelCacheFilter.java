@@ -167,7 +167,7 @@ public final class HishelCacheFilter implements Filter {
         Duration collapseTimeout = DEFAULT_COLLAPSE_TIMEOUT;
         Duration hitForMiss = DEFAULT_HIT_FOR_MISS;
         Duration hitForPass = DEFAULT_HIT_FOR_PASS;
-        boolean metadataHeaders = DEFAULT_METADATA_HEADERS;
+        Predicate<HttpServletRequest> metadataHeaders = request -> DEFAULT_METADATA_HEADERS;
         boolean cacheStatus = DEFAULT_CACHE_STATUS;
         String cacheName = DEFAULT_CACHE_NAME;
         boolean stripTargetedFields = DEFAULT_STRIP_TARGETED_FIELDS;
@@ -296,7 +296,24 @@ public final class HishelCacheFilter implements Filter {
          * @return this builder
          */
         public Builder metadataHeaders(boolean enabled) {
-            this.metadataHeaders = enabled;
+            this.metadataHeaders = request -> enabled;
+            return this;
+        }
+
+        /**
+         * Adds {@code X-Hishel-From-Cache}, {@code X-Hishel-Revalidated}, {@code X-Hishel-Stored}
+         * and {@code X-Hishel-Spec-Ignored} only to the responses of the requests the predicate
+         * accepts: they tell a client whether someone else asked for the URL lately, so a public
+         * application shows them to its own operators only (a loopback address, a role, a header
+         * a proxy sets). The predicate runs once per response, on the request thread, after the
+         * filters in front of this one (Spring Security's, for a role).
+         *
+         * @param when which requests see them; must be thread-safe
+         * @return this builder
+         */
+        public Builder metadataHeaders(Predicate<? super HttpServletRequest> when) {
+            Objects.requireNonNull(when, "when");
+            this.metadataHeaders = when::test;
             return this;
         }
 

@@ -129,7 +129,7 @@ final class OutcomeRecorder {
         if (context.cacheStatus) {
             target.addHeader("Cache-Status", frozen.cacheStatus(context.cacheName));
         }
-        if (context.metadataHeaders) {
+        if (context.metadataHeaders.test(request)) {
             target.setHeader(FIELDS[0], Boolean.toString(fromCache));
             target.setHeader(FIELDS[1], Boolean.toString(revalidated));
             target.setHeader(FIELDS[2], Boolean.toString(stored));

@@ -556,6 +556,24 @@ class CacheFlowTest extends FilterTestSupport {
     }
 
     @Test
+    void metadataHeadersCanBeShownToTrustedRequestsOnly() throws Exception {
+        start(builder -> builder.metadataHeaders(request -> "ops".equals(request.getHeader("X-Team"))))
+                .route("/watched", (request, response) -> {
+                    response.setHeader("Cache-Control", "max-age=60");
+                    response.getWriter().write("watched");
+                });
+
+        server.get("/watched");
+        HttpResponse<String> anyone = server.get("/watched");
+        HttpResponse<String> operator = server.get("/watched", "X-Team", "ops");
+
+        assertThat(anyone.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("x-hishel"));
+        assertThat(anyone.headers().firstValue("Cache-Status").orElseThrow()).contains("hit");
+        assertThat(operator.headers().firstValue("X-Hishel-From-Cache")).hasValue("true");
+        assertThat(server.calls("/watched")).isEqualTo(1);
+    }
+
+    @Test
     @Rfc("RFC 9110 §5.6.7")
     void malformedRequestAndResponseFieldsGetTheRfcsHandlingNotAnError() throws Exception {
         start().route("/odd", (request, response) -> {
