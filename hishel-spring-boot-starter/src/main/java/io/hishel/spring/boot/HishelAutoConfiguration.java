@@ -29,10 +29,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.web.servlet.HandlerExceptionResolver;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Installs the HTTP cache in a servlet web application: {@link CacheOptions}, a {@link CachePolicy},
@@ -48,6 +46,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnClass(HishelCacheFilter.class)
 @ConditionalOnProperty(prefix = "hishel", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(HishelProperties.class)
+@Import(HttpCacheConfiguration.class)
 public class HishelAutoConfiguration {
 
     /** Spring Security's default filter order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
@@ -283,25 +282,6 @@ public class HishelAutoConfiguration {
             set("hishel.storage.cleanup-interval", settings.getCleanupInterval(), "a positive duration, such as 5m",
                     () -> builder.cleanupInterval(settings.getCleanupInterval()));
             return builder.build();
-        }
-    }
-
-    /** {@link HttpCache} on controllers, when Spring MVC is there. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(WebMvcConfigurer.class)
-    static class HttpCacheAnnotationConfiguration implements WebMvcConfigurer {
-
-        private final HttpCacheInterceptor interceptor = new HttpCacheInterceptor();
-
-        @Override
-        public void addInterceptors(InterceptorRegistry registry) {
-            registry.addInterceptor(interceptor);
-        }
-
-        /** First, so the directives are gone before any exception handler writes its answer. */
-        @Override
-        public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
-            resolvers.add(0, interceptor);
         }
     }
 

@@ -23,6 +23,19 @@ class HishelFailureAnalyzer extends AbstractFailureAnalyzer<InvalidHishelPropert
         return new FailureAnalysis(description, action, cause);
     }
 
+    /** An {@code @HttpCache} or {@code @HttpCacheEvict} that the cache cannot apply, found at start-up. */
+    static class AnnotationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidHttpCacheAnnotationException> {
+
+        @Override
+        protected FailureAnalysis analyze(Throwable rootFailure, InvalidHttpCacheAnnotationException cause) {
+            return new FailureAnalysis("The HTTP cache (hishel) cannot apply an annotation: " + cause.getMessage()
+                    + (cause.getCause() != null && cause.getCause().getMessage() != null
+                            ? "\n\nReason: " + cause.getCause().getMessage() : ""),
+                    "Correct the annotation's attribute as the message says. Every attribute is described in the"
+                            + " documentation's page on policies and @HttpCache.", cause);
+        }
+    }
+
     /** The storage could not be opened when the application started. */
     static class StorageFailureAnalyzer extends AbstractFailureAnalyzer<StorageException> {
 
