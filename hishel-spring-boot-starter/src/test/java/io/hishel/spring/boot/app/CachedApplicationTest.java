@@ -142,7 +142,7 @@ class CachedApplicationTest {
         HttpResponse<String> first = http.get("/private");
         HttpResponse<String> second = http.get("/private");
 
-        assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, max-age=60");
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("max-age=60, private");
         assertThat(second.headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
         assertThat(second.body()).isNotEqualTo(first.body());
     }
