@@ -194,5 +194,8 @@ final class CacheContext {
         final LongAdder stored = new LongAdder();
         final LongAdder bypassed = new LongAdder();
         final LongAdder collapsed = new LongAdder();
+        final LongAdder stale = new LongAdder();
+        final LongAdder staleOnFailure = new LongAdder();
+        final LongAdder hitForPass = new LongAdder();
     }
 }

@@ -80,7 +80,19 @@ public final class HishelCacheFilter implements Filter {
     public CacheStatistics statistics() {
         CacheContext.Counters counters = context.counters;
         return new CacheStatistics(counters.hits.sum(), counters.revalidations.sum(), counters.misses.sum(),
-                counters.stored.sum(), counters.bypassed.sum(), counters.collapsed.sum(), context.storage.errors());
+                counters.stored.sum(), counters.bypassed.sum(), counters.collapsed.sum(), context.storage.errors(),
+                counters.stale.sum(), counters.staleOnFailure.sum(), counters.hitForPass.sum());
+    }
+
+    /**
+     * Whether the filter asks its storage now: false while it is cooling down after repeated
+     * failures (the circuit breaker is open), when every request goes to the application. Cheap:
+     * reads a field, asks the storage nothing.
+     *
+     * @return whether the storage is in use
+     */
+    public boolean storageAvailable() {
+        return context.storage.available();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -51,6 +52,7 @@ public final class HttpCacheEvictor {
 
     private final HishelCacheFilter filter;
     private final Storage storage;
+    private final LongAdder evicted = new LongAdder();
 
     /**
      * An evictor for the entries of a filter's storage.
@@ -162,9 +164,20 @@ public final class HttpCacheEvictor {
         return forgetHitForPass(storage.purgeAll());
     }
 
-    private long forgetHitForPass(long evicted) {
+    /**
+     * How many entries this evictor has removed since it was made, for the {@code cache.evictions}
+     * meter.
+     *
+     * @return the count
+     */
+    public long evicted() {
+        return evicted.sum();
+    }
+
+    private long forgetHitForPass(long count) {
         filter.forgetHitForPass();
-        return evicted;
+        evicted.add(count);
+        return count;
     }
 
     /** An absolute URL as given; a path against the current request's origin and context path, as the filter keys it. */

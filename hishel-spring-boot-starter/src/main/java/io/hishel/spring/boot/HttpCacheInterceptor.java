@@ -23,6 +23,7 @@ import org.springframework.util.StringValueResolver;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
@@ -53,6 +54,10 @@ final class HttpCacheInterceptor implements HandlerInterceptor, HandlerException
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        // Stored with the entry, so that the hits it answers, which never get here, name their route.
+        if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
+            request.setAttribute(RequestAttributes.ROUTE, pattern);
+        }
         if (!(handler instanceof HandlerMethod method)) {
             return true;
         }
