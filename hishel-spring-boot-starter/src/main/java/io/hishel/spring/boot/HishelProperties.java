@@ -16,7 +16,9 @@ import org.springframework.util.unit.DataSize;
  * that sets nothing gets the same cache as {@code HishelCacheFilter.builder(storage).build()} on a
  * SQLite file.
  */
-@ConfigurationProperties("hishel")
+// Unknown keys fail the start-up, reported by Spring Boot with the file and line of each: a typo
+// such as hishel.storage.defualt-ttl would otherwise leave a default in force without a word.
+@ConfigurationProperties(prefix = "hishel", ignoreUnknownFields = false)
 public class HishelProperties {
 
     /** Whether the cache is installed; false leaves the application exactly as it was without hishel. */
