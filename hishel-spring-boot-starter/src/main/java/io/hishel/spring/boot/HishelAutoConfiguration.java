@@ -9,6 +9,7 @@ import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
 import io.hishel.policy.SpecificationPolicy;
 import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.servlet.KeyUrl;
 import io.hishel.servlet.StorageObserver;
 import io.hishel.storage.Storage;
 import io.hishel.storage.StorageOptions;
@@ -118,9 +119,14 @@ public class HishelAutoConfiguration {
                         "hishel.filter.storage-failures.cool-down", failures.getCoolDown())));
         set("hishel.filter.storage-failures.slow-call", failures.getSlowCall(), "a positive duration, such as 2s",
                 () -> builder.slowStorageCall(failures.getSlowCall()));
-        RouteRules rules = RouteRules.of(properties.getRules());
+        KeyUrl keyUrl = keyUrl(properties.getKey());
+        builder.keyUrl(keyUrl);
+        RouteRules rules = RouteRules.of(properties.getRules(), keyUrl);
         if (!rules.isEmpty()) {
             builder.requestMetadata(rules).exclude(rules);
+        }
+        if (rules.choosesKeys()) {
+            builder.keyUrl(rules::keyUrl);
         }
         List<StorageObserver> all = observers.orderedStream().toList();
         if (!all.isEmpty()) {
@@ -130,6 +136,22 @@ public class HishelAutoConfiguration {
                 }
             });
         }
+        return builder.build();
+    }
+
+    private static KeyUrl keyUrl(HishelProperties.Key key) {
+        KeyUrl.Builder builder = KeyUrl.builder().sortQueryParameters(key.isSortQueryParameters());
+        if (key.getCanonicalHost() != null && !key.getCanonicalHost().isBlank()) {
+            set("hishel.key.canonical-host", key.getCanonicalHost(),
+                    "an origin such as https://shop.example, with hishel.key.host-aliases the host names keyed under it",
+                    () -> builder.canonicalOrigin(java.net.URI.create(key.getCanonicalHost().trim()), key.getHostAliases()));
+        } else if (!key.getHostAliases().isEmpty()) {
+            throw new InvalidHishelPropertyException("hishel.key.canonical-host", null,
+                    "the origin the host aliases are keyed under, such as https://shop.example", null);
+        }
+        set("hishel.key.ignored-query-parameters", key.getIgnoredQueryParameters(),
+                "names such as gclid, or prefixes ending in *, such as utm_*",
+                () -> builder.ignoreQueryParameters(key.getIgnoredQueryParameters()));
         return builder.build();
     }
 

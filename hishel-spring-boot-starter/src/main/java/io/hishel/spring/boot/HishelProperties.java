@@ -33,6 +33,9 @@ public class HishelProperties {
     /** How the servlet filter is registered and what it adds to responses. */
     private final Filter filter = new Filter();
 
+    /** How request URLs become cache keys: a canonical host, query parameters left out or sorted. */
+    private final Key key = new Key();
+
     /**
      * Per-route settings: for each request, the first enabled rule whose pattern and methods match
      * supplies TTL, spec-ignore, body key, TTL refresh and tags, unless the application set them
@@ -54,6 +57,10 @@ public class HishelProperties {
 
     public Storage getStorage() {
         return storage;
+    }
+
+    public Key getKey() {
+        return key;
     }
 
     public Filter getFilter() {
@@ -715,6 +722,54 @@ public class HishelProperties {
     }
 
     /** One per-route rule. */
+    /** How request URLs become cache keys. Each setting makes requests that differ share an entry: see the documentation's warnings. */
+    public static class Key {
+
+        /** The origin (scheme, host and port) under which requests to the host aliases are keyed, such as https://shop.example, so that an application reached under several names keeps one entry per page. */
+        private String canonicalHost;
+
+        /** The host or host:port names keyed under the canonical host; empty for every host a request names. */
+        private List<String> hostAliases = new ArrayList<>();
+
+        /** Query parameters left out of the key: names such as gclid, or prefixes ending in *, such as utm_*. */
+        private List<String> ignoredQueryParameters = new ArrayList<>();
+
+        /** Whether the query's parameters are sorted by name in the key, so that ?b=2&a=1 and ?a=1&b=2 share an entry. */
+        private boolean sortQueryParameters = false;
+
+        public String getCanonicalHost() {
+            return canonicalHost;
+        }
+
+        public void setCanonicalHost(String canonicalHost) {
+            this.canonicalHost = canonicalHost;
+        }
+
+        public List<String> getHostAliases() {
+            return hostAliases;
+        }
+
+        public void setHostAliases(List<String> hostAliases) {
+            this.hostAliases = hostAliases;
+        }
+
+        public List<String> getIgnoredQueryParameters() {
+            return ignoredQueryParameters;
+        }
+
+        public void setIgnoredQueryParameters(List<String> ignoredQueryParameters) {
+            this.ignoredQueryParameters = ignoredQueryParameters;
+        }
+
+        public boolean isSortQueryParameters() {
+            return sortQueryParameters;
+        }
+
+        public void setSortQueryParameters(boolean sortQueryParameters) {
+            this.sortQueryParameters = sortQueryParameters;
+        }
+    }
+
     public static class Rule {
 
         /** The path pattern, in Spring's PathPattern syntax, matched against the path within the application: /api/**, /products/{id}. */
@@ -741,6 +796,28 @@ public class HishelProperties {
 
         /** Tags given to entries for matching requests, for purging by tag. */
         private List<String> tags = new ArrayList<>();
+
+        /** Query parameters left out of the key of matching requests, besides hishel.key.ignored-query-parameters. */
+        private List<String> ignoredQueryParameters = new ArrayList<>();
+
+        /** Whether the query's parameters are sorted in the key of matching requests; unset for hishel.key.sort-query-parameters. */
+        private Boolean sortQueryParameters;
+
+        public List<String> getIgnoredQueryParameters() {
+            return ignoredQueryParameters;
+        }
+
+        public void setIgnoredQueryParameters(List<String> ignoredQueryParameters) {
+            this.ignoredQueryParameters = ignoredQueryParameters;
+        }
+
+        public Boolean getSortQueryParameters() {
+            return sortQueryParameters;
+        }
+
+        public void setSortQueryParameters(Boolean sortQueryParameters) {
+            this.sortQueryParameters = sortQueryParameters;
+        }
 
         public String getPattern() {
             return pattern;

@@ -35,9 +35,11 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  *
  * <p>A URL is absolute ({@code https://shop.example/products/42}) or a path of this application
  * ({@code /products/42}, without the context path, as in a {@code @RequestMapping}). A path is
- * resolved against the request being handled — its scheme, host, port and context path, as the
- * cache keyed it; outside a request, as in a scheduled job, give absolute URLs or tags. An
- * application reached under several host names keeps an entry per name: evict each, or by tag. A URL removes the entries of
+ * resolved against the request being handled — its scheme, host, port and context path — and keyed
+ * as the filter keys requests, under its canonical host ({@code hishel.key.canonical-host}) when one
+ * is set. Outside a request, as in a scheduled job, a path resolves against the canonical host;
+ * without one, give absolute URLs or tags. An application reached under several host names without
+ * a canonical host keeps an entry per name: evict each, or by tag. A URL removes the entries of
  * every method and every variant ({@code Vary}) of that URL.
  *
  * <p>Every eviction also makes the filter forget the URLs it sent straight to the application for
@@ -194,7 +196,7 @@ public final class HttpCacheEvictor {
                 throw new IllegalArgumentException(what + " '" + text + "' has no host: write https://example.com/page"
                         + " or a path such as /page");
             }
-            return uri;
+            return filter.keyUrl(currentRequest(), uri);
         }
         if (!text.startsWith("/")) {
             throw new IllegalArgumentException(what + " '" + text + "' is neither an absolute URL nor a path"
@@ -202,10 +204,13 @@ public final class HttpCacheEvictor {
         }
         HttpServletRequest request = currentRequest();
         if (request != null) {
-            return URI.create(request.getScheme() + "://" + authority(request) + request.getContextPath() + text);
+            return filter.keyUrl(request,
+                    URI.create(request.getScheme() + "://" + authority(request) + request.getContextPath() + text));
         }
-        throw new IllegalArgumentException(what + " '" + text + "' is a path, and there is no request being handled"
-                + " to take its host from: give an absolute URL, or evict by tag");
+        return filter.canonicalOrigin().map(origin -> filter.keyUrl(null, URI.create(origin + text)))
+                .orElseThrow(() -> new IllegalArgumentException(what + " '" + text + "' is a path, and there is no"
+                        + " request being handled to take its host from: give an absolute URL, evict by tag, or set"
+                        + " hishel.key.canonical-host"));
     }
 
     private static String authority(HttpServletRequest request) {
