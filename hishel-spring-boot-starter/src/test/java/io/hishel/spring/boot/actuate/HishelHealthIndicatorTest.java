@@ -1,7 +1,6 @@
 package io.hishel.spring.boot.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.memory.MemoryStorage;
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.storage.Storage;

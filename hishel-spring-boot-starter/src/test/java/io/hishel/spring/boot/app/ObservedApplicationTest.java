@@ -2,7 +2,6 @@ package io.hishel.spring.boot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.spring.boot.Http;
 import io.hishel.spring.boot.HttpCacheEvictor;

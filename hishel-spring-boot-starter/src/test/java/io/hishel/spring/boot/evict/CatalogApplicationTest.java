@@ -2,7 +2,6 @@ package io.hishel.spring.boot.evict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.spring.boot.Http;
 import io.hishel.spring.boot.HttpCacheEvictor;
@@ -14,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 
 /**
  * Eviction from application code and the {@code @HttpCache} attributes of issue 17, in a whole
