@@ -29,6 +29,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -125,6 +126,8 @@ public final class LoadServer {
         CacheOptions options = CacheOptions.builder().maxEntrySize(maxEntrySize).build();
         Map<String, Storage> storages = new LinkedHashMap<>();
         PostgresSchema schema = null;
+        Storage bulk = null;
+        Storage sqliteBulk = null;
         try {
             storages.put("memory", new MemoryStorage(StorageOptions.builder().maxBytes(memoryMaxBytes).build()));
             // Both SQLite fronts on one file, as two instances would share it; each front has its own URLs.
@@ -138,9 +141,30 @@ public final class LoadServer {
                         POSTGRESQL_POOL + 1)).options(jdbcOptions).build());
                 storages.put("postgresql-no-tier", JdbcStorage.builder(schema.pool("hishel-load-postgresql-no-tier",
                         POSTGRESQL_POOL + 1)).options(jdbcOptions).memoryTier(MemoryTier.off()).build());
+                // Filling: commits that do not wait for the write-ahead log to reach the disk, so a million entries
+                // take minutes, not an hour; what is stored, and how it is read, is the same.
+                bulk = JdbcStorage.builder(schema.pool("hishel-load-postgresql-bulk", POSTGRESQL_POOL,
+                        "SET synchronous_commit TO off")).options(jdbcOptions).memoryTier(MemoryTier.off())
+                        .timeout(Duration.ofSeconds(30)).migrate(false).scheduleMaintenance(false).build();
             }
-            serve(port, base, options, storages);
+            // Filling SQLite: one writer at a time, which may wait its turn behind the other two storages' maintenance.
+            sqliteBulk = JdbcStorage.sqlite(base.resolve("cache.db")).options(jdbcOptions).memoryTier(MemoryTier.off())
+                    .timeout(Duration.ofSeconds(30)).migrate(false).scheduleMaintenance(false).build();
+            Map<String, Storage> writers = new LinkedHashMap<>(storages);
+            writers.put("sqlite", sqliteBulk);
+            writers.put("sqlite-no-tier", sqliteBulk);
+            if (bulk != null) {
+                writers.put("postgresql", bulk);
+                writers.put("postgresql-no-tier", bulk);
+            }
+            serve(port, base, options, storages, writers);
         } finally {
+            if (bulk != null) {
+                bulk.close();
+            }
+            if (sqliteBulk != null) {
+                sqliteBulk.close();
+            }
             for (Storage storage : storages.values()) {
                 storage.close();
             }
@@ -150,8 +174,8 @@ public final class LoadServer {
         }
     }
 
-    private static void serve(int port, Path base, CacheOptions options, Map<String, Storage> storages)
-            throws Exception {
+    private static void serve(int port, Path base, CacheOptions options, Map<String, Storage> storages,
+                              Map<String, Storage> writers) throws Exception {
         Tomcat tomcat = new Tomcat();
         // Tomcat sets its contexts' loggers to INFO unless it is silent.
         tomcat.setSilent(true);
@@ -176,7 +200,7 @@ public final class LoadServer {
         context.addServletMappingDecoded("/_bench/allocated", "allocated");
         Tomcat.addServlet(context, "calls", new CallsServlet());
         context.addServletMappingDecoded("/_bench/calls", "calls");
-        Tomcat.addServlet(context, "populate", new Populate(storages));
+        Tomcat.addServlet(context, "populate", new Populate(storages, writers));
         context.addServletMappingDecoded("/_bench/populate", "populate");
 
         tomcat.start();
@@ -335,14 +359,22 @@ public final class LoadServer {
     static final class Populate extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final transient Map<String, Storage> storages;
+        private final transient Map<String, Storage> writers;
 
-        Populate(Map<String, Storage> storages) {
+        /**
+         * @param storages each front's storage, where the template is read
+         * @param writers  each front's storage to write through: the same, or one on the same database
+         *                 tuned for bulk writes
+         */
+        Populate(Map<String, Storage> storages, Map<String, Storage> writers) {
             this.storages = storages;
+            this.writers = writers;
         }
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             Storage storage = storages.get(request.getParameter("front"));
+            Storage target = writers.get(request.getParameter("front"));
             String path = request.getParameter("url");
             if (storage == null || path == null) {
                 response.sendError(400, "front must be one of " + storages.keySet() + ", and url given");
@@ -377,9 +409,9 @@ public final class LoadServer {
                             Entry entry = new Entry(UUID.randomUUID(), new CacheKey(keyStart + i),
                                     new StoredRequest(template.request().method(), url, template.request().varyKey()),
                                     template.response(), template.requestTime(), template.responseTime());
-                            try (EntryWriter writer = storage.create(entry, EntryOptions.defaults())) {
-                                writer.write(body, 0, body.length);
-                                writer.commit();
+                            try (EntryWriter out = target.create(entry, EntryOptions.defaults())) {
+                                out.write(body, 0, body.length);
+                                out.commit();
                             }
                         }
                         return null;

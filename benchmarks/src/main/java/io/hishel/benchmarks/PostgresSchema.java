@@ -54,7 +54,22 @@ final class PostgresSchema implements AutoCloseable {
      * @return the pool
      */
     HikariDataSource pool(String poolName, int size) {
+        return pool(poolName, size, null);
+    }
+
+    /**
+     * A pool as {@link #pool(String, int)}, whose connections first run {@code initSql}.
+     *
+     * @param poolName what HikariCP calls it in its logs
+     * @param size     its connections, all opened at once
+     * @param initSql  a statement for each new connection, or null
+     * @return the pool
+     */
+    HikariDataSource pool(String poolName, int size, String initSql) {
         HikariConfig config = new HikariConfig();
+        if (initSql != null) {
+            config.setConnectionInitSql(initSql);
+        }
         config.setPoolName(poolName);
         config.setJdbcUrl(url() + (url().contains("?") ? "&" : "?") + "currentSchema=" + name);
         config.setUsername(user());

@@ -79,7 +79,7 @@ final class Report {
             case MISS -> find(results, Case.APPLICATION, size).map(application -> String.format(Locale.ROOT,
                     "%.2f × application's time per request", application.ratio(result, Run::requestsPerSecond)))
                     .orElse("");
-            case BOOT_APPLICATION -> compared(results, result, Case.APPLICATION, "the same endpoint without Boot");
+            case BOOT_APPLICATION -> compared(results, result, Case.APPLICATION, "the plain Spring MVC application");
             case BOOT_HIT -> compared(results, result, Case.BOOT_APPLICATION, "Boot without the starter");
             case BOOT_PASS -> compared(results, result, Case.BOOT_APPLICATION_NO_STORE, "Boot without the starter");
         };

@@ -98,10 +98,12 @@ final class Scaling {
         boolean postgresql = options.entriesFronts.stream().anyMatch(f -> f.startsWith("postgresql"))
                 || options.scaleSizesFronts.stream().anyMatch(f -> f.startsWith("postgresql"));
         long largest = options.scaleSizes.stream().mapToLong(Integer::longValue).max().orElse(ENTRY_BODY);
+        // Just under a quarter of the heap, where the memory storage would cap it (with a warning).
+        long memoryBound = HEAP / 4 / 10 * 9;
         System.out.println("Scaling: a server with -Xmx" + (HEAP >> 30) + "g, storages bounded at "
-                + Report.bytes(HEAP / 4) + " (memory) and " + Report.bytes(DATABASE_MAX_BYTES) + " (databases)");
+                + Report.bytes(memoryBound) + " (memory) and " + Report.bytes(DATABASE_MAX_BYTES) + " (databases)");
         try (Server server = Server.start(options, List.of("-Xms2g", "-Xmx" + (HEAP >> 30) + "g"),
-                Math.max(2 * largest, 10L << 20), HEAP / 4, DATABASE_MAX_BYTES, postgresql,
+                Math.max(2 * largest, 10L << 20), memoryBound, DATABASE_MAX_BYTES, postgresql,
                 options.jfr ? options.out.resolve("scaling.jfr") : null)) {
             Map<String, Double> rates = new LinkedHashMap<>();
             List<Point> entries = byEntries ? byEntries(server, rates) : List.of();
@@ -124,10 +126,18 @@ final class Scaling {
         }
         List<Point> points = new ArrayList<>();
         for (int count : options.entries) {
+            // Nothing is measured while filling: the server may use wrk's core too.
+            server.pin(options, options.serverCpu + (options.loadCpu >= 0 ? "," + options.loadCpu : ""));
+            try {
+                for (String front : fronts) {
+                    populate(server, front, populated.get(front), count);
+                    long[] done = populated.get(front);
+                    rates.put(front, done[1] == 0 ? 0 : (done[0] - 1) / (done[1] / 1e9));
+                }
+            } finally {
+                server.pin(options, Integer.toString(options.serverCpu));
+            }
             for (String front : fronts) {
-                populate(server, front, populated.get(front), count);
-                long[] done = populated.get(front);
-                rates.put(front, done[1] == 0 ? 0 : (done[0] - 1) / (done[1] / 1e9));
                 // A random one of them must be a hit, or the numbers measure misses.
                 int sample = ThreadLocalRandom.current().nextInt(count);
                 LoadBenchmark.check(server, front + " with " + count + " entries", entryPath(front) + sample,
@@ -135,9 +145,10 @@ final class Scaling {
             }
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             List<String> order = new ArrayList<>(fronts);
+            // The first time warms a new JVM's JIT, as the table's warm-up does; then each storage's caches.
+            warmUp(points.isEmpty() ? options.warmupPasses : 1, fronts,
+                    front -> randomKeys(server, front, count, options.warmupSeconds));
             for (String front : fronts) {
-                // Warms the JIT the first time, and each storage's caches for this many entries.
-                randomKeys(server, front, count, options.warmupSeconds);
                 runs.put(front, new ArrayList<>());
             }
             for (int round = 1; round <= options.rounds; round++) {
@@ -157,8 +168,8 @@ final class Scaling {
 
     /** Fills {@code front} from what it holds ({@code done[0]} entries, in {@code done[1]} ns) up to {@code count}. */
     private void populate(Server server, String front, long[] done, int count) throws Exception {
-        // The databases wait on commits, not on the core: more writers overlap them. SQLite takes one at a time.
-        int threads = front.startsWith("postgresql") ? 8 : 2;
+        // PostgreSQL waits on its server, not on this core: more writers overlap them. SQLite takes one at a time.
+        int threads = front.startsWith("postgresql") ? 4 : front.startsWith("sqlite") ? 1 : 2;
         while (done[0] < count) {
             long to = Math.min(count, done[0] + POPULATE_BATCH);
             String query = "front=" + front + "&url=" + URLEncoder.encode(entryPath(front), StandardCharsets.UTF_8)
@@ -176,6 +187,36 @@ final class Scaling {
         }
     }
 
+    /** One warm-up run of each front. */
+    @FunctionalInterface
+    private interface WarmUpRun {
+        Run run(String front) throws Exception;
+    }
+
+    /**
+     * Up to {@code passes} passes over the fronts, until every rate changes by no more than the
+     * table's warm-up allows from one pass to the next (after at least that warm-up's minimum).
+     */
+    private void warmUp(int passes, List<String> fronts, WarmUpRun warmUpRun) throws Exception {
+        Map<String, Double> previous = new LinkedHashMap<>();
+        int minimum = Math.min(LoadBenchmark.MIN_WARMUP_PASSES, passes);
+        for (int pass = 1; pass <= passes; pass++) {
+            double worstChange = 0;
+            for (String front : fronts) {
+                double rate = warmUpRun.run(front).requestsPerSecond();
+                Double before = previous.put(front, rate);
+                worstChange = before == null ? 1 : Math.max(worstChange, Math.abs(rate - before) / before);
+            }
+            if (passes > 1) {
+                System.out.printf(Locale.ROOT, "  warm-up pass %d: rates changed by up to %.0f%%%n", pass,
+                        worstChange * 100);
+            }
+            if (pass >= minimum && worstChange <= LoadBenchmark.SETTLED) {
+                return;
+            }
+        }
+    }
+
     private Run randomKeys(Server server, String front, int count, int seconds) throws Exception {
         return benchmark.wrk(server, entryPath(front) + "0", benchmark.randomKeysScript,
                 List.of(entryPath(front), Integer.toString(count)), seconds, List.of());
@@ -189,12 +230,13 @@ final class Scaling {
             // Large bodies take long at 16 connections: wrk's 2 s timeout would count slow answers as errors.
             List<String> wrkOptions = List.of("--timeout", "60s");
             for (String front : fronts) {
-                String path = "/" + front + "/stream/" + size;
-                LoadBenchmark.check(server, front + " at " + Report.size(size), path,
+                LoadBenchmark.check(server, front + " at " + Report.size(size), "/" + front + "/stream/" + size,
                         front.equals("app") ? Expect.PLAIN : Expect.HIT, size);
-                benchmark.wrk(server, path, benchmark.reportScript, List.of(), options.warmupSeconds, wrkOptions);
                 runs.put(front, new ArrayList<>());
             }
+            warmUp(points.isEmpty() && options.entries.isEmpty() ? options.warmupPasses : 1, fronts,
+                    front -> benchmark.wrk(server, "/" + front + "/stream/" + size, benchmark.reportScript, List.of(),
+                            options.warmupSeconds, wrkOptions));
             List<String> order = new ArrayList<>(fronts);
             for (int round = 1; round <= options.rounds; round++) {
                 for (String front : order) {
