@@ -644,8 +644,9 @@ public final class LoadBenchmark {
             }
         }
 
+        /** The driver's own class path: the benchmarks jar, or, in the tests, what Surefire runs them with. */
         private static String jar() {
-            return jarFolder().toString();
+            return System.getProperty("java.class.path");
         }
 
         /** The Boot application's jar, which the build writes next to the benchmarks jar. */

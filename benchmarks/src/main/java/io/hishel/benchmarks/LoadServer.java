@@ -377,7 +377,7 @@ public final class LoadServer {
             Storage target = writers.get(request.getParameter("front"));
             String path = request.getParameter("url");
             if (storage == null || path == null) {
-                response.sendError(400, "front must be one of " + storages.keySet() + ", and url given");
+                refuse(response, 400, "front must be one of " + storages.keySet() + ", and url given");
                 return;
             }
             int from = Integer.parseInt(request.getParameter("from"));
@@ -388,7 +388,7 @@ public final class LoadServer {
             CacheKey templateKey = new CacheKey(CacheKey.methodGroup("GET") + " " + CacheKey.normalizeUrl(templateUrl));
             Entry template = storage.entries(templateKey).stream().findFirst().orElse(null);
             if (template == null) {
-                response.sendError(409, "No entry under " + templateKey + ": request " + path + "0 first");
+                refuse(response, 409, "No entry under " + templateKey + ": request " + path + "0 first");
                 return;
             }
             byte[] body;
@@ -429,6 +429,13 @@ public final class LoadServer {
             response.setContentType("text/plain");
             response.getOutputStream().write(String.format(Locale.ROOT, "%d %.3f", Math.max(0, to - from), seconds)
                     .getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** In plain text, which the driver prints as it is; Tomcat's error page would escape it in HTML. */
+        private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+            response.setStatus(status);
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

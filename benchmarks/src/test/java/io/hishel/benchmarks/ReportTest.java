@@ -2,7 +2,6 @@ package io.hishel.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.hishel.benchmarks.LoadBenchmark.Case;
 import io.hishel.benchmarks.LoadBenchmark.Machine;
 import io.hishel.benchmarks.LoadBenchmark.Options;
