@@ -265,7 +265,14 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (options == null) {
             return;
         }
@@ -881,7 +888,12 @@ public final class LoadBenchmark {
         }
 
         private static int positive(String option, String[] args, int i) {
-            int value = Integer.parseInt(value(option, args, i));
+            int value;
+            try {
+                value = Integer.parseInt(value(option, args, i));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a whole number, but was \"" + args[i] + "\"");
+            }
             if (value < 1) {
                 throw new IllegalArgumentException(option + " must be at least 1, but was " + value);
             }
