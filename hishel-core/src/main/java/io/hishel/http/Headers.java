@@ -254,25 +254,25 @@ public final class Headers implements Iterable<Headers.Field> {
     public Headers with(String name, String value) {
         checkName(name);
         String checked = checkValue(name, value);
-        List<String> result = new ArrayList<>(namesAndValues.length + 2);
+        // Arrays, not a list: a hit adds its Age this way every time.
+        String[] result = new String[namesAndValues.length + 2];
+        int size = 0;
         boolean placed = false;
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (namesAndValues[i].equalsIgnoreCase(name)) {
-                if (!placed) {
-                    result.add(name);
-                    result.add(checked);
-                    placed = true;
-                }
-            } else {
-                result.add(namesAndValues[i]);
-                result.add(namesAndValues[i + 1]);
+            if (!namesAndValues[i].equalsIgnoreCase(name)) {
+                result[size++] = namesAndValues[i];
+                result[size++] = namesAndValues[i + 1];
+            } else if (!placed) {
+                result[size++] = name;
+                result[size++] = checked;
+                placed = true;
             }
         }
         if (!placed) {
-            result.add(name);
-            result.add(checked);
+            result[size++] = name;
+            result[size++] = checked;
         }
-        return new Headers(result.toArray(new String[0]));
+        return new Headers(size == result.length ? result : Arrays.copyOf(result, size));
     }
 
     /**

@@ -140,4 +140,28 @@ class HeadersTest {
         // A changed copy is parsed anew.
         assertThat(headers.with("Cache-Control", "no-store").cacheControl().noStore()).isTrue();
     }
+
+    @Test
+    @Rfc("RFC 9110 §5.6.2")
+    void acceptsAsAFieldNameExactlyTheCharactersOfToken() {
+        String tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            String name = "X" + c;
+            if (tchar.indexOf(c) >= 0) {
+                assertThat(Headers.of(name, "v").firstValue(name)).as("U+%04X", (int) c).hasValue("v");
+            } else {
+                char invalid = c;
+                assertThatIllegalArgumentException().as("U+%04X", (int) c).isThrownBy(() -> Headers.of("X" + invalid, "v"));
+            }
+        }
+    }
+
+    @Test
+    void withReplacesEveryLineOfTheFieldByOneInThePlaceOfTheFirst() {
+        Headers headers = Headers.of("Age", "1", "Vary", "Accept", "age", "2", "ETag", "\"x\"");
+
+        assertThat(headers.with("AGE", "3")).hasToString("AGE: 3\nVary: Accept\nETag: \"x\"\n");
+        assertThat(headers.with("Date", "now")).hasToString("Age: 1\nVary: Accept\nage: 2\nETag: \"x\"\nDate: now\n");
+        assertThat(Headers.EMPTY.with("Age", "0")).hasToString("Age: 0\n");
+    }
 }

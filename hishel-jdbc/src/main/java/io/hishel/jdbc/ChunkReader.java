@@ -13,8 +13,9 @@ import java.util.UUID;
 /**
  * The body of one entry as a stream: fetches chunk 0, 1, 2 … one at a time as it is consumed,
  * each with a short query of its own, until the entry's size is delivered, so that no more than
- * one chunk is in memory. Each chunk is checked against its checksum before any of its bytes is
- * handed on, and the last one against the body's ({@link BodyChecksum}): a mismatch ends the
+ * one chunk is in memory; a first chunk the look-up read with the entry is not fetched again.
+ * Each chunk is checked against its checksum before any of its bytes is handed on, and the last
+ * one against the body's ({@link BodyChecksum}): a mismatch ends the
  * stream with a {@link CorruptBodyException} and removes the entry. A chunk that is missing — the
  * entry was deleted while it was read, longer than the read grace after its removal — ends the
  * stream with an {@link IOException}, as does a failure of the storage.
@@ -26,6 +27,8 @@ final class ChunkReader extends InputStream {
     private final UUID id;
     private final long size;
     private final int bodyChecksum;
+    /** The first chunk as the look-up read it, until it is taken; null once taken, or if it was not read. */
+    private Lookup.FirstChunk first;
     private final Transactions transactions;
     private final CorruptEntries corrupt;
     private final BodyChecksum checksum = new BodyChecksum();
@@ -36,14 +39,15 @@ final class ChunkReader extends InputStream {
     private int storedChecksum;
 
     /**
-     * @param size         the body's size, as its committed row says
-     * @param bodyChecksum the body's checksum, as its committed row says
-     * @param corrupt      where a damaged body is reported
+     * @param body    the body's size and checksum, as its committed row says, and its first chunk
+     *                if the look-up read it
+     * @param corrupt where a damaged body is reported
      */
-    ChunkReader(UUID id, long size, int bodyChecksum, Transactions transactions, CorruptEntries corrupt) {
+    ChunkReader(UUID id, Lookup.Body body, Transactions transactions, CorruptEntries corrupt) {
         this.id = id;
-        this.size = size;
-        this.bodyChecksum = bodyChecksum;
+        this.size = body.size();
+        this.bodyChecksum = body.checksum();
+        this.first = body.first();
         this.transactions = transactions;
         this.corrupt = corrupt;
     }
@@ -119,6 +123,9 @@ final class ChunkReader extends InputStream {
     }
 
     private long firstChunkLength() throws IOException {
+        if (first != null) {
+            return first.bytes().length;
+        }
         try {
             Long length = transactions.read("measure the chunks of entry " + id, connection -> {
                 try (PreparedStatement select = connection.prepareStatement(Sql.FIRST_CHUNK_LENGTH)) {
@@ -142,20 +149,7 @@ final class ChunkReader extends InputStream {
     /** Fetches a chunk, and keeps its stored checksum in {@link #storedChecksum}. */
     private byte[] fetch(int number) throws IOException {
         try {
-            byte[] bytes = transactions.read("read chunk " + number + " of entry " + id, connection -> {
-                try (PreparedStatement select = connection.prepareStatement(Sql.SELECT_CHUNK)) {
-                    transactions.dialect().bindId(select, 1, id);
-                    select.setInt(2, Sql.BODY);
-                    select.setInt(3, number);
-                    try (ResultSet result = select.executeQuery()) {
-                        if (!result.next()) {
-                            return null;
-                        }
-                        storedChecksum = result.getInt(2);
-                        return result.getBytes(1);
-                    }
-                }
-            });
+            byte[] bytes = number == 0 && first != null ? takeFirst() : select(number);
             if (bytes == null || bytes.length == 0) {
                 throw new IOException(transactions.description() + ": chunk " + number + " of entry " + id
                         + " is missing; the entry was deleted while it was read");
@@ -164,5 +158,28 @@ final class ChunkReader extends InputStream {
         } catch (StorageException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** The first chunk the look-up read, handed on once and then let go: a reader moves only forward. */
+    private byte[] takeFirst() {
+        Lookup.FirstChunk taken = first;
+        first = null;
+        storedChecksum = taken.checksum();
+        return taken.bytes();
+    }
+
+    private byte[] select(int number) {
+        return transactions.query("read chunk " + number + " of entry " + id, Sql.SELECT_CHUNK, select -> {
+            transactions.dialect().bindId(select, 1, id);
+            select.setInt(2, Sql.BODY);
+            select.setInt(3, number);
+            try (ResultSet result = select.executeQuery()) {
+                if (!result.next()) {
+                    return null;
+                }
+                storedChecksum = result.getInt(2);
+                return result.getBytes(1);
+            }
+        });
     }
 }

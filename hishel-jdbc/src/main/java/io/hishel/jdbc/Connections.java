@@ -2,6 +2,7 @@ package io.hishel.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -19,6 +20,20 @@ sealed interface Connections permits Connections.Given, SqliteFile {
      * @throws SQLException as the work or the borrowing throws it
      */
     <T> T run(Transactions.SqlWork<T> work) throws SQLException;
+
+    /**
+     * Runs work on a statement prepared on a connection that {@link #run} lent. Here it is prepared
+     * for the work and closed after it: a driver that keeps statements prepared does so itself, as
+     * PostgreSQL's does on each connection once a statement has run a few times.
+     *
+     * @throws SQLException as the work or the preparing throws it
+     */
+    default <T> T prepared(Connection connection, String sql, Transactions.StatementWork<T> work)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            return work.run(statement);
+        }
+    }
 
     /** Closes the connections the storage owns; later work fails. */
     void close();

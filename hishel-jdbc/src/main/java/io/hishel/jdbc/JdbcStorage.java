@@ -54,7 +54,10 @@ import javax.sql.DataSource;
  * <p>A memory tier ({@link MemoryTier}, on by default) keeps what lookups found lately and the
  * bodies of small entries, so that a hit on a hot entry does not go to the database; every write
  * of the storage has it forget what the write changed as soon as it commits, and on PostgreSQL the
- * tiers of the other instances hear of it through {@code LISTEN/NOTIFY}.
+ * tiers of the other instances hear of it through {@code LISTEN/NOTIFY}. A hit the tier cannot
+ * answer is one statement on one borrowed connection when its body is one chunk of at most 64 KiB:
+ * the look-up reads the body's size, checksum and first chunk with the entry, and opening the body
+ * right after on the same thread uses them; each further chunk costs one statement more.
  *
  * <p>Hits ({@link #recordAccess}) are recorded in memory and written in batches every second, so
  * the hit path does not write; a lookup takes them into account, so a refreshed entry never looks
@@ -72,6 +75,7 @@ public final class JdbcStorage implements Storage {
     private final AccessRecorder accesses;
     private final Cleanup cleanup;
     private final Lookup lookup;
+    private final ReadAhead readAhead;
     private final CorruptEntries corrupt;
     private final Listing listing;
     private final Set<ChunkWriter> openWriters = ConcurrentHashMap.newKeySet();
@@ -103,6 +107,7 @@ public final class JdbcStorage implements Storage {
         }
         this.corrupt = new CorruptEntries(description, transactions, this::remove);
         this.lookup = new Lookup(clock, transactions, accesses, corrupt);
+        this.readAhead = new ReadAhead(accesses, builder.timeout);
         this.listing = new Listing(clock, maintenanceTransactions, accesses, corrupt);
         try {
             cleanup.measure();
@@ -161,17 +166,15 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<Entry> entries(CacheKey key) {
-        if (!tier.enabled()) {
-            return lookup.entries(key);
-        }
         Optional<List<Entry>> held = tier.entries(key, clock.millis());
         if (held.isPresent()) {
             return held.get();
         }
         long stamp = tier.stamp();
-        List<Lookup.Found> found = lookup.found(key);
-        tier.keep(key, found, stamp);
-        return found.stream().map(Lookup.Found::entry).toList();
+        Lookup.Answer answer = lookup.found(key);
+        tier.keep(key, answer.found(), stamp);
+        readAhead.keep(answer, stamp);
+        return answer.entries();
     }
 
     @Override
@@ -185,11 +188,13 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public Optional<StoredBody> openBody(UUID id) {
-        Optional<byte[]> held = tier.body(id, clock.millis());
+        long now = clock.millis();
+        Optional<Lookup.Body> readAhead = this.readAhead.take(id, tier.stamp(), now);
+        Optional<byte[]> held = tier.body(id, now);
         if (held.isPresent()) {
             return Optional.of(stored(held.get()));
         }
-        return lookup.body(id).map(body -> {
+        return (readAhead.isPresent() ? readAhead : lookup.body(id)).map(body -> {
             if (!tier.keepsBodyOf(body.size())) {
                 return new StoredBody(body.size(), reader(id, body));
             }
@@ -379,7 +384,7 @@ public final class JdbcStorage implements Storage {
     }
 
     private ChunkReader reader(UUID id, Lookup.Body body) {
-        return new ChunkReader(id, body.size(), body.checksum(), transactions, corrupt);
+        return new ChunkReader(id, body, transactions, corrupt);
     }
 
     /** Builds a {@link JdbcStorage}. Not thread-safe; the storage it builds is. */

@@ -32,10 +32,18 @@ final class Sql {
      */
     static final String VISIBLE = COMMITTED_NOT_REMOVED + " AND (expires_at IS NULL OR expires_at > ?)";
 
-    // The hit path: look up, open the body, read its chunks.
+    // The hit path: look up (with a small body), open the body, read its chunks.
 
-    static final String SELECT_ENTRIES = "SELECT id, data, expires_at, ttl_millis, refresh_ttl FROM hishel_entries"
-            + " WHERE cache_key = ? AND " + COMMITTED_NOT_REMOVED;
+    /**
+     * The entries under a key, each with what opening its body needs — its size and checksum — and,
+     * for a body no larger than the bound first parameter, its first chunk and that chunk's
+     * checksum: a small body comes with its entry, so that a hit is one statement. The chunk is
+     * joined on the primary key of {@code hishel_streams}; for a larger body its columns are null.
+     */
+    static final String SELECT_ENTRIES = "SELECT e.id, e.data, e.expires_at, e.ttl_millis, e.refresh_ttl, e.size,"
+            + " e.body_crc, s.chunk_data, s.chunk_crc FROM hishel_entries e LEFT JOIN hishel_streams s"
+            + " ON s.entry_id = e.id AND s.kind = " + BODY + " AND s.chunk_number = 0 AND e.size <= ?"
+            + " WHERE e.cache_key = ? AND " + COMMITTED_NOT_REMOVED;
 
     /** An entry without a body checksum was stored by a version before checksums: it is not served. */
     static final String SELECT_BODY_SIZE = "SELECT size, body_crc, expires_at, ttl_millis, refresh_ttl,"

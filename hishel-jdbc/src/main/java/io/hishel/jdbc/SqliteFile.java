@@ -6,16 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The SQLite file the storage owns at its path, whatever happens to it. The file is opened ready
@@ -29,7 +34,11 @@ import javax.sql.DataSource;
  * <p>One call opens the file again; the calls meanwhile, and those still at work on the old pool,
  * fail with a {@link StorageException}, which the filter serves without the cache. An attempt waits
  * at least {@link #RETRY_INTERVAL} after the one before, so a disk that keeps failing costs one
- * attempt and one warning every few seconds, not one per call. Thread-safe.
+ * attempt and one warning every few seconds, not one per call.
+ *
+ * <p>The statements of the hit path stay prepared on each connection ({@link #prepared}):
+ * sqlite-jdbc prepares a statement anew every time, which took a hit as long as running it.
+ * Thread-safe.
  */
 final class SqliteFile implements Connections {
 
@@ -55,6 +64,13 @@ final class SqliteFile implements Connections {
     private boolean closed;
     /** What forgets what was read from the file before it was replaced: the memory tier. */
     private volatile Runnable whenReplaced = () -> { };
+    /**
+     * The statements kept prepared on each of the pool's connections, by their text. A connection's
+     * map is only used by the thread the pool lends the connection to; the maps of closed
+     * connections are dropped when another connection comes, and all when the pool closes. Closing
+     * a connection finalizes its statements.
+     */
+    private final Map<SQLiteConnection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
 
     private SqliteFile(Path file, int size, Duration timeout, String description,
                        Consumer<DataSource> schema) {
@@ -95,6 +111,40 @@ final class SqliteFile implements Connections {
         }
     }
 
+    /**
+     * Runs work on a statement kept prepared on the connection since an earlier call, or prepared
+     * now and kept. It is prepared on the driver's connection, whose statements the pool does not
+     * close when the connection comes back. A statement whose work failed is closed: the next call
+     * prepares it again, whatever state the failure left it in.
+     */
+    @Override
+    public <T> T prepared(Connection connection, String sql, Transactions.StatementWork<T> work)
+            throws SQLException {
+        SQLiteConnection own = connection.unwrap(SQLiteConnection.class);
+        Map<String, PreparedStatement> kept = statements.get(own);
+        if (kept == null) {
+            statements.keySet().removeIf(SqliteFile::isClosed);
+            kept = new HashMap<>();
+            statements.put(own, kept);
+        }
+        PreparedStatement statement = kept.get(sql);
+        if (statement == null) {
+            statement = own.prepareStatement(sql);
+            kept.put(sql, statement);
+        }
+        try {
+            return work.run(statement);
+        } catch (SQLException | RuntimeException e) {
+            kept.remove(sql);
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // The work's failure is the one worth reporting.
+            }
+            throw e;
+        }
+    }
+
     /** Sets what runs once a new pool has taken the place of one that lost its file. */
     void whenReplaced(Runnable action) {
         this.whenReplaced = action;
@@ -110,6 +160,7 @@ final class SqliteFile implements Connections {
                 pool.close();
                 pool = null;
             }
+            statements.clear();
         } finally {
             openingAgain.unlock();
         }
@@ -155,6 +206,7 @@ final class SqliteFile implements Connections {
             if (lost != null) {
                 lost.close();
             }
+            statements.clear();
             clearPath.run();
             pool = openReady();
             whenReplaced.run();
@@ -204,6 +256,14 @@ final class SqliteFile implements Connections {
         }
         Transactions.LOG.warn("{}: the database file {} is corrupt ({}); moved it aside to {}, a new file takes its place",
                 description, file, damage, aside);
+    }
+
+    private static boolean isClosed(SQLiteConnection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     private Path sibling(String name) {

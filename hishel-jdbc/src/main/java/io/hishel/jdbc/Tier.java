@@ -88,16 +88,19 @@ final class Tier {
         return OFF;
     }
 
-    /** The tier of a storage: none when off. */
+    /** The tier of a storage: one that holds nothing when off, but whose {@link #stamp()} still moves on. */
     static Tier of(MemoryTier settings, Clock clock, AccessRecorder accesses) {
-        return settings.enabled() ? new Tier(settings, clock, accesses) : OFF;
+        return settings.enabled() ? new Tier(settings, clock, accesses) : new Tier();
     }
 
     boolean enabled() {
         return cache != null;
     }
 
-    /** Taken before a lookup reads the database; the answer is kept only if nothing was forgotten since. */
+    /**
+     * Taken before a lookup reads the database; the answer is kept only if nothing was forgotten
+     * since. It moves on with every change, with the tier off too: {@link ReadAhead} dates by it.
+     */
     long stamp() {
         return generation.get();
     }
@@ -178,7 +181,11 @@ final class Tier {
 
     /** Forgets what a write changed, here or in another instance, so that the next lookup of it asks the database. */
     void forget(Change change) {
-        if (cache == null || change.isEmpty()) {
+        if (change.isEmpty()) {
+            return;
+        }
+        if (cache == null) {
+            generation.incrementAndGet();
             return;
         }
         lock.writeLock().lock();

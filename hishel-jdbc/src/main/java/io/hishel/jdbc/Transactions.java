@@ -2,6 +2,7 @@ package io.hishel.jdbc;
 
 import io.hishel.storage.StorageException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,12 @@ final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Work on a statement prepared on a borrowed connection. */
+    @FunctionalInterface
+    interface StatementWork<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
     Dialect dialect() {
         return dialect;
     }
@@ -95,6 +102,14 @@ final class Transactions {
         } catch (SQLException e) {
             throw failure(operation, e);
         }
+    }
+
+    /**
+     * Runs one statement as {@link #read} runs work, on a statement the connection may keep prepared
+     * from an earlier call ({@link Connections#prepared}): for the statements of the hit path.
+     */
+    <T> T query(String operation, String sql, StatementWork<T> work) {
+        return read(operation, connection -> connections.prepared(connection, sql, work));
     }
 
     /** Runs work in one transaction, committed if it returns and rolled back if it throws. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hishel.storage.BodyChecksum;
+import io.hishel.storage.CacheKey;
 import io.hishel.storage.CorruptBodyException;
 import io.hishel.storage.StorageException;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ class ChunkReaderTest {
     Path folder;
 
     private SqliteTables tables;
+    private static final CacheKey KEY = new CacheKey("GET https://example.com/");
     private final UUID id = UUID.randomUUID();
     private final List<UUID> removed = new CopyOnWriteArrayList<>();
 
@@ -53,8 +55,48 @@ class ChunkReaderTest {
     }
 
     private ChunkReader reader(long size) {
-        return new ChunkReader(id, size, bodyChecksum, tables.transactions,
+        return reader(size, null);
+    }
+
+    /** A reader given the first chunk as the look-up read it with the entry, or null. */
+    private ChunkReader reader(long size, Lookup.FirstChunk first) {
+        return new ChunkReader(id, new Lookup.Body(size, bodyChecksum, KEY, first), tables.transactions,
                 new CorruptEntries(SqliteTables.DESCRIPTION, tables.transactions, removed::add));
+    }
+
+    private static Lookup.FirstChunk first(String bytes) {
+        byte[] ascii = bytes.getBytes(StandardCharsets.US_ASCII);
+        return new Lookup.FirstChunk(ascii, new BodyChecksum().chunk(0, ascii));
+    }
+
+    @Test
+    void aFirstChunkReadWithTheEntryIsNotFetchedAgain() throws IOException {
+        store("abcd");
+        tables.transactions.close();
+
+        try (InputStream body = reader(4, first("abcd"))) {
+            assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("abcd");
+        }
+    }
+
+    @Test
+    void theChunksAfterAFirstChunkReadWithTheEntryAreFetched() throws IOException {
+        store("abcd", "efgh", "ij");
+
+        try (InputStream body = reader(10, first("abcd"))) {
+            assertThat(body.skip(2)).isEqualTo(2);
+            assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("cdefghij");
+        }
+    }
+
+    @Test
+    void aFirstChunkReadWithTheEntryIsCheckedAsAFetchedOneIs() {
+        store("abcd");
+        Lookup.FirstChunk damaged = new Lookup.FirstChunk("abce".getBytes(StandardCharsets.US_ASCII),
+                first("abcd").checksum());
+
+        assertThatThrownBy(() -> reader(4, damaged).read()).isInstanceOf(CorruptBodyException.class);
+        assertThat(removed).containsExactly(id);
     }
 
     @Test

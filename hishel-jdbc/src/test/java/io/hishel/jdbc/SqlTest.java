@@ -68,6 +68,29 @@ class SqlTest {
     }
 
     @Test
+    void sqliteLooksUpAKeyAndItsFirstChunksByIndexWithoutScanningTheChunks() {
+        try (SqliteTables tables = new SqliteTables(folder.resolve("lookup-plan.db"))) {
+            List<String> plan = tables.transactions.read("explain", connection -> {
+                try (var explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + Sql.SELECT_ENTRIES)) {
+                    explain.setLong(1, Lookup.BODY_WITH_ENTRY);
+                    explain.setString(2, "GET https://example.com/");
+                    try (var result = explain.executeQuery()) {
+                        List<String> details = new ArrayList<>();
+                        while (result.next()) {
+                            details.add(result.getString("detail"));
+                        }
+                        return details;
+                    }
+                }
+            });
+
+            assertThat(plan).anySatisfy(step -> assertThat(step).contains("hishel_entries_cache_key"));
+            assertThat(plan).anySatisfy(step -> assertThat(step).startsWith("SEARCH s USING INDEX"));
+            assertThat(plan).noneSatisfy(step -> assertThat(step).startsWith("SCAN"));
+        }
+    }
+
+    @Test
     void aPageOfTagsHasOnePlaceholderPerEntry() {
         assertThat(Sql.selectTagsOf(3)).isEqualTo("SELECT entry_id, tag FROM hishel_tags WHERE entry_id IN (?, ?, ?)");
     }

@@ -63,6 +63,12 @@ final class CacheContext {
 
     /** The fields that never reach the client: metadata, and targeted fields if stripped. Case-insensitive. */
     private final Set<String> internalFields;
+    /**
+     * Bit n set when an internal field's name has n characters (n < 64; longer names are always
+     * looked up): every field of every hit and pass-through answer is checked, and nearly none is
+     * internal, so most checks end here.
+     */
+    private final long internalLengths;
     private final Executor housekeeping;
     private final ExecutorService ownedHousekeeping;
     private final ExecutorService ownedRefreshes;
@@ -109,6 +115,8 @@ final class CacheContext {
                     .forEach(internal::add);
         }
         this.internalFields = caseInsensitive(internal);
+        this.internalLengths = internal.stream().mapToInt(String::length).filter(length -> length < 64)
+                .mapToLong(length -> 1L << length).reduce(0, (a, b) -> a | b);
     }
 
     /** Stops the threads the filter made for itself. */
@@ -123,7 +131,8 @@ final class CacheContext {
 
     /** Whether a response field stays inside: metadata for this cache, targeted fields. */
     boolean isInternal(String name) {
-        return internalFields.contains(name);
+        int length = name.length();
+        return (length >= 64 || (internalLengths & (1L << length)) != 0) && internalFields.contains(name);
     }
 
     /** How many bytes of a response may be held before it commits. */
