@@ -171,6 +171,8 @@ public final class LoadServer {
             if (schema != null) {
                 schema.close();
             }
+            // The SQLite file of a scaling run holds hundreds of megabytes: nothing of it is wanted afterwards.
+            LoadBenchmark.deleteRecursively(base);
         }
     }
 
