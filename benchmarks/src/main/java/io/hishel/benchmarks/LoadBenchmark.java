@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,16 +27,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The end-to-end load benchmark: {@link LoadServer} on one core, wrk on the other, and every case
- * of the table measured in the same run, the cases alternating round after round so that drift
- * on a shared machine hits them all alike.
+ * The end-to-end load benchmark: {@link LoadServer} and the Spring Boot application
+ * ({@code BootLoadApplication}, with the starter and without) on one core, wrk on the other, and
+ * every case of the table measured in the same run, the cases alternating round after round so
+ * that drift on a shared machine hits them all alike.
  *
  * <p>Each case is checked before it is measured (a hit must say {@code hit} in its
  * {@code Cache-Status}, a miss {@code stored}, the floor and the application nothing), so the
- * table cannot quietly measure the wrong path. Afterwards a second server with {@code -Xmx64m}
- * takes a 100 MiB body through a miss and a hit.
+ * table cannot quietly measure the wrong path; during a run of hits, the endpoint must not run
+ * at all. Afterwards a server with a larger heap measures how hits scale ({@link Scaling}): with
+ * the number of stored entries, and with the size of the body. Last, a server with
+ * {@code -Xmx64m} takes a 100 MiB body through a miss and a hit.
  *
  * <p>Run it with {@code benchmarks/load-benchmark}, which installs wrk and builds the jar; the
  * options are listed by {@code --help}.
@@ -42,44 +48,108 @@ import java.util.concurrent.TimeUnit;
 public final class LoadBenchmark {
 
     private static final int LARGE_BODY = 100 << 20;
-    private static final int MIN_WARMUP_PASSES = 3;
+    static final int MIN_WARMUP_PASSES = 3;
     /**
      * How little every case's rate may change between two warm-up passes for the JIT to count as
      * done. Not less: on the shared machines this was measured on, a warm server's rate moves by
      * 10 to 20 % from minute to minute by itself.
      */
-    private static final double SETTLED = 0.15;
+    static final double SETTLED = 0.15;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** Which server process answers a case. */
+    enum Host {
+        /** {@link LoadServer}: the bare filter, the endpoint alone, and Hishel on every storage. */
+        LOAD_SERVER,
+        /** The Spring Boot application with the starter, default settings. */
+        BOOT,
+        /** The same application with {@code hishel.enabled=false}: no cache at all. */
+        BOOT_WITHOUT_STARTER
+    }
+
+    /** What a case's answer must say in {@code Cache-Status} to prove it took the intended path. */
+    enum Expect {
+        /** Nothing: no cache on the way. */
+        PLAIN,
+        /** A hit (RFC 9211 {@code hit}); the second request of the check. */
+        HIT,
+        /** Forwarded and neither stored nor a hit. */
+        PASS,
+        /** Forwarded and stored. */
+        STORED
+    }
+
     /** How a case is reached, and what its answer must say to prove it took the intended path. */
     enum Case {
-        FLOOR("(a) floor: bare filter", "floor", "cached", false),
-        MEMORY_HIT("(b) Hishel hit, memory", "memory", "cached", false),
-        SQLITE_HIT("(c) Hishel hit, SQLite", "sqlite", "cached", false),
-        APPLICATION("(d) application alone", "app", "cached", false),
-        PASS_THROUGH("(e) Hishel pass-through", "memory", "not-cacheable", false),
-        MISS("(f) Hishel miss that stores", "memory", "cached", true);
+        FLOOR("floor", "floor: bare filter", Host.LOAD_SERVER, "floor", "cached", Expect.PLAIN),
+        MEMORY_HIT("memory-hit", "hit, memory", Host.LOAD_SERVER, "memory", "cached", Expect.HIT),
+        SQLITE_HIT("sqlite-hit", "hit, SQLite with its tier", Host.LOAD_SERVER, "sqlite", "cached", Expect.HIT),
+        SQLITE_NO_TIER_HIT("sqlite-no-tier-hit", "hit, SQLite without a tier", Host.LOAD_SERVER, "sqlite-no-tier",
+                "cached", Expect.HIT),
+        POSTGRESQL_HIT("postgresql-hit", "hit, PostgreSQL with its tier", Host.LOAD_SERVER, "postgresql", "cached",
+                Expect.HIT),
+        POSTGRESQL_NO_TIER_HIT("postgresql-no-tier-hit", "hit, PostgreSQL without a tier", Host.LOAD_SERVER,
+                "postgresql-no-tier", "cached", Expect.HIT),
+        APPLICATION("app", "application alone", Host.LOAD_SERVER, "app", "cached", Expect.PLAIN),
+        APPLICATION_NO_STORE("app-no-store", "application alone, no-store", Host.LOAD_SERVER, "app",
+                "not-cacheable", Expect.PLAIN),
+        MEMORY_PASS("memory-pass", "uncacheable GET, memory", Host.LOAD_SERVER, "memory", "not-cacheable",
+                Expect.PASS),
+        SQLITE_PASS("sqlite-pass", "uncacheable GET, SQLite", Host.LOAD_SERVER, "sqlite", "not-cacheable",
+                Expect.PASS),
+        POSTGRESQL_PASS("postgresql-pass", "uncacheable GET, PostgreSQL", Host.LOAD_SERVER, "postgresql",
+                "not-cacheable", Expect.PASS),
+        MISS("memory-miss", "miss that stores, memory", Host.LOAD_SERVER, "memory", "cached", Expect.STORED),
+        BOOT_APPLICATION("boot-app", "Boot: application alone", Host.BOOT_WITHOUT_STARTER, "boot", "cached",
+                Expect.PLAIN),
+        BOOT_APPLICATION_NO_STORE("boot-app-no-store", "Boot: application alone, no-store",
+                Host.BOOT_WITHOUT_STARTER, "boot", "not-cacheable", Expect.PLAIN),
+        BOOT_HIT("boot-hit", "Boot: hit, starter defaults", Host.BOOT, "boot", "cached", Expect.HIT),
+        BOOT_PASS("boot-pass", "Boot: uncacheable GET, starter", Host.BOOT, "boot", "not-cacheable", Expect.PASS);
 
+        final String id;
         final String label;
+        final Host host;
         final String front;
         final String endpoint;
-        final boolean uniqueUrls;
+        final Expect expect;
 
-        Case(String label, String front, String endpoint, boolean uniqueUrls) {
+        Case(String id, String label, Host host, String front, String endpoint, Expect expect) {
+            this.id = id;
             this.label = label;
+            this.host = host;
             this.front = front;
             this.endpoint = endpoint;
-            this.uniqueUrls = uniqueUrls;
+            this.expect = expect;
+        }
+
+        /** Whether every request needs a new URL: a miss that stores, each time. */
+        boolean uniqueUrls() {
+            return expect == Expect.STORED;
+        }
+
+        boolean needsPostgresql() {
+            return front.startsWith("postgresql");
         }
 
         String path(int size) {
             return "/" + front + "/" + endpoint + "/" + size;
         }
+
+        static Case byId(String id) {
+            for (Case kase : values()) {
+                if (kase.id.equals(id)) {
+                    return kase;
+                }
+            }
+            throw new IllegalArgumentException("Unknown case \"" + id + "\"; the cases are "
+                    + Arrays.stream(values()).map(c -> c.id).toList());
+        }
     }
 
-    /** One wrk run. Latencies in milliseconds. */
-    record Run(long requests, double seconds, double p50, double p99, long errors, long allocated) {
+    /** One wrk run. Latencies in milliseconds; {@code calls} is how often the endpoint ran meanwhile. */
+    record Run(long requests, double seconds, double p50, double p99, long errors, long allocated, long calls) {
         double requestsPerSecond() {
             return requests / seconds;
         }
@@ -119,6 +189,10 @@ public final class LoadBenchmark {
         double allocatedPerRequest() {
             return (double) runs.stream().mapToLong(Run::allocated).sum() / runs.stream().mapToLong(Run::requests).sum();
         }
+
+        long calls() {
+            return runs.stream().mapToLong(Run::calls).sum();
+        }
     }
 
     /** A target of the issue: a measured ratio against its bound. */
@@ -155,14 +229,33 @@ public final class LoadBenchmark {
             end
             """ + REPORT_SCRIPT;
 
-    private final Options options;
-    private final Path reportScript;
+    /**
+     * A random one of {@code n} URLs for every request: the path and {@code n} are given after
+     * {@code --}, a number from 0 to {@code n - 1} appended, uniformly.
+     */
+    static final String RANDOM_KEYS_SCRIPT = """
+            local prefix
+            local n
+            function init(args)
+              prefix = args[1]
+              n = tonumber(args[2])
+              math.randomseed(os.time())
+            end
+            function request()
+              return wrk.format("GET", prefix .. math.random(0, n - 1))
+            end
+            """ + REPORT_SCRIPT;
+
+    final Options options;
+    final Path reportScript;
     private final Path uniqueUrlsScript;
+    final Path randomKeysScript;
 
     private LoadBenchmark(Options options) throws IOException {
         this.options = options;
         this.reportScript = temporary(REPORT_SCRIPT);
         this.uniqueUrlsScript = temporary(UNIQUE_URLS_SCRIPT);
+        this.randomKeysScript = temporary(RANDOM_KEYS_SCRIPT);
     }
 
     private static Path temporary(String script) throws IOException {
@@ -172,7 +265,14 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (options == null) {
             return;
         }
@@ -180,58 +280,103 @@ public final class LoadBenchmark {
     }
 
     private void run() throws Exception {
+        long start = System.nanoTime();
         Files.createDirectories(options.out);
         Machine machine = Machine.describe(options);
         System.out.println(machine.summary());
-        List<Result> results;
-        try (Server server = Server.start(options, List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"),
-                CacheOptions.defaults().maxEntrySize(), options.jfr ? options.out.resolve("server.jfr") : null)) {
-            results = measure(server);
+        List<Result> results = List.of();
+        List<Target> targets = new ArrayList<>();
+        if (!options.cases.isEmpty()) {
+            results = measureTable();
+            targets.addAll(Report.targets(results));
+            System.out.println();
+            System.out.println(Report.table(results));
         }
-        String table = Report.table(results);
-        List<Target> targets = Report.targets(results);
-        String verdicts = Report.verdicts(targets);
-        System.out.println();
-        System.out.println(table);
-        System.out.println(verdicts);
+        Scaling.Results scaling = new Scaling(this).run();
+        if (!scaling.isEmpty()) {
+            targets.addAll(Report.scalingTargets(scaling));
+            System.out.println(Report.scalingTables(scaling));
+        }
+        System.out.println(Report.verdicts(targets));
         Optional<LargeBody> large = Optional.empty();
         if (options.largeBody) {
             large = Optional.of(largeBody());
             System.out.println(large.get().summary());
         }
+        double minutes = (System.nanoTime() - start) / 60e9;
         Files.writeString(options.out.resolve("_load-results.adoc"),
-                Report.asciidoc(machine, options, results, targets, large));
-        Files.writeString(options.out.resolve("load-chart.svg"), Report.svg(results, machine));
-        System.out.println("Wrote " + options.out.resolve("_load-results.adoc") + " and "
-                + options.out.resolve("load-chart.svg"));
+                Report.asciidoc(machine, options, results, scaling, targets, large, minutes));
+        Files.writeString(options.out.resolve("load-chart.svg"), Report.svg(results, scaling, machine));
+        System.out.printf(Locale.ROOT, "Wrote %s and %s; the run took %.1f minutes%n",
+                options.out.resolve("_load-results.adoc"), options.out.resolve("load-chart.svg"), minutes);
     }
 
-    private List<Result> measure(Server server) throws Exception {
+    /** The table: every case at every size, on the servers it needs, all running at once. */
+    private List<Result> measureTable() throws Exception {
+        Map<Host, Server> servers = new EnumMap<>(Host.class);
+        Path bootDirectory = null;
+        try {
+            for (Case kase : options.cases) {
+                if (servers.containsKey(kase.host)) {
+                    continue;
+                }
+                if (kase.host == Host.LOAD_SERVER) {
+                    // The memory storage's default bound, 256 MiB, is more than a quarter of this heap, where it is capped.
+                    boolean postgresql = options.cases.stream().anyMatch(Case::needsPostgresql);
+                    servers.put(kase.host, Server.start(options, List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"),
+                            CacheOptions.defaults().maxEntrySize(), 240L << 20, 0, postgresql,
+                            options.jfr ? options.out.resolve("server.jfr") : null));
+                } else {
+                    if (bootDirectory == null) {
+                        bootDirectory = Files.createTempDirectory("hishel-load-boot");
+                    }
+                    boolean starter = kase.host == Host.BOOT;
+                    servers.put(kase.host, Server.startBoot(options, bootDirectory, starter,
+                            options.jfr ? options.out.resolve(starter ? "boot.jfr" : "boot-without-starter.jfr")
+                                    : null));
+                }
+            }
+            return measure(servers);
+        } finally {
+            for (Server server : servers.values()) {
+                server.close();
+            }
+            if (bootDirectory != null) {
+                deleteRecursively(bootDirectory);
+            }
+        }
+    }
+
+    private List<Result> measure(Map<Host, Server> servers) throws Exception {
         Map<String, List<Run>> runs = new LinkedHashMap<>();
-        for (int size : LoadServer.SIZES) {
-            for (Case kase : Case.values()) {
-                check(server, kase, size);
+        for (int size : options.sizes) {
+            for (Case kase : options.cases) {
+                check(servers.get(kase.host), kase, size);
                 runs.put(kase + "/" + size, new ArrayList<>());
             }
         }
-        warmUp(server);
-        List<Case> order = new ArrayList<>(List.of(Case.values()));
+        warmUp(servers);
+        List<Case> order = new ArrayList<>(options.cases);
         for (int round = 1; round <= options.rounds; round++) {
             System.out.printf(Locale.ROOT, "Round %d of %d%n", round, options.rounds);
-            for (int size : LoadServer.SIZES) {
+            for (int size : options.sizes) {
                 for (Case kase : order) {
-                    Run run = wrk(server, kase, size, "r" + round, options.seconds);
+                    Run run = wrk(servers.get(kase.host), kase, size, "r" + round, options.seconds);
                     runs.get(kase + "/" + size).add(run);
-                    System.out.printf(Locale.ROOT, "  %-6s %-34s %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms%n",
+                    System.out.printf(Locale.ROOT, "  %-6s %-36s %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms%n",
                             Report.size(size), kase.label, run.requests / run.seconds, run.p50, run.p99);
+                    if (kase.expect == Expect.HIT && run.calls > 0) {
+                        System.out.printf(Locale.ROOT, "  WARNING: the endpoint ran %d times during these hits%n",
+                                run.calls);
+                    }
                 }
             }
             // Each case takes each place in the order in turn: no case always follows the same one.
             order.add(order.remove(0));
         }
         List<Result> results = new ArrayList<>();
-        for (int size : LoadServer.SIZES) {
-            for (Case kase : Case.values()) {
+        for (int size : options.sizes) {
+            for (Case kase : options.cases) {
                 results.add(new Result(kase, size, runs.get(kase + "/" + size)));
             }
         }
@@ -244,20 +389,21 @@ public final class LoadBenchmark {
      * to 19,000 requests per second over its first minute, so a fixed short warm-up would
      * measure the compiler.
      */
-    private void warmUp(Server server) throws Exception {
+    private void warmUp(Map<Host, Server> servers) throws Exception {
         Map<String, Double> previous = new LinkedHashMap<>();
+        int minimum = Math.min(MIN_WARMUP_PASSES, options.warmupPasses);
         for (int pass = 1; pass <= options.warmupPasses; pass++) {
             double worstChange = 0;
-            for (int size : LoadServer.SIZES) {
-                for (Case kase : Case.values()) {
-                    Run run = wrk(server, kase, size, "w" + pass, options.warmupSeconds);
+            for (int size : options.sizes) {
+                for (Case kase : options.cases) {
+                    Run run = wrk(servers.get(kase.host), kase, size, "w" + pass, options.warmupSeconds);
                     double rate = run.requests / run.seconds;
                     Double before = previous.put(kase + "/" + size, rate);
                     worstChange = before == null ? 1 : Math.max(worstChange, Math.abs(rate - before) / before);
                 }
             }
             System.out.printf(Locale.ROOT, "Warm-up pass %d: rates changed by up to %.0f%%%n", pass, worstChange * 100);
-            if (pass >= MIN_WARMUP_PASSES && worstChange <= SETTLED) {
+            if (pass >= minimum && worstChange <= SETTLED) {
                 return;
             }
         }
@@ -266,40 +412,63 @@ public final class LoadBenchmark {
 
     /** Proves the case takes the path it is named after, before anything is measured. */
     private static void check(Server server, Case kase, int size) throws IOException, InterruptedException {
-        String path = kase.uniqueUrls ? kase.path(size) + "?check" : kase.path(size);
-        HttpResponse<byte[]> response = server.get(path);
-        if (kase == Case.MEMORY_HIT || kase == Case.SQLITE_HIT) {
-            response = server.get(path);
+        String path = kase.uniqueUrls() ? kase.path(size) + "?check" : kase.path(size);
+        check(server, kase.label, path, kase.expect, size);
+    }
+
+    /**
+     * Requests {@code path} (twice for a hit: the first stores it) and fails unless the answer has
+     * {@code size} bytes and a {@code Cache-Status} that shows the expected path.
+     */
+    static void check(Server server, String label, String path, Expect expect, long size)
+            throws IOException, InterruptedException {
+        Download response = server.download(path);
+        if (expect == Expect.HIT) {
+            response = server.download(path);
         }
-        String status = response.headers().firstValue("Cache-Status").orElse("");
-        boolean asExpected = switch (kase) {
-            case FLOOR, APPLICATION -> status.isEmpty();
-            case MEMORY_HIT, SQLITE_HIT -> status.contains("; hit");
-            case PASS_THROUGH -> !status.isEmpty() && !status.contains("hit") && !status.contains("stored");
-            case MISS -> status.contains("stored");
+        String status = response.cacheStatus;
+        boolean asExpected = switch (expect) {
+            case PLAIN -> status.isEmpty();
+            case HIT -> status.contains("; hit");
+            case PASS -> !status.isEmpty() && !status.contains("; hit") && !status.contains("stored");
+            case STORED -> status.contains("stored");
         };
-        if (response.statusCode() != 200 || response.body().length != size || !asExpected) {
+        if (response.status != 200 || response.bytes != size || !asExpected) {
             throw new IllegalStateException(String.format(Locale.ROOT,
                     "%s does not take its path: GET %s answered %d with %d bytes and Cache-Status '%s'",
-                    kase.label, path, response.statusCode(), response.body().length, status));
+                    label, path, response.status, response.bytes, status));
         }
     }
 
     private Run wrk(Server server, Case kase, int size, String tag, int seconds) throws Exception {
-        String url = "http://127.0.0.1:" + server.port + kase.path(size);
+        if (kase.uniqueUrls()) {
+            return wrk(server, kase.path(size), uniqueUrlsScript, List.of(kase.path(size) + "?miss=" + tag + "-"),
+                    seconds, List.of());
+        }
+        return wrk(server, kase.path(size), reportScript, List.of(), seconds, List.of());
+    }
+
+    /** One wrk run against {@code path}, with a script, its arguments, and more options for wrk. */
+    Run wrk(Server server, String path, Path script, List<String> scriptArgs, int seconds,
+            List<String> wrkOptions) throws Exception {
+        String url = "http://127.0.0.1:" + server.port + path;
         List<String> command = new ArrayList<>(pinned(options.loadCpu));
-        command.addAll(List.of("wrk", "-t1", "-c" + options.connections, "-d" + seconds + "s", "-s",
-                (kase.uniqueUrls ? uniqueUrlsScript : reportScript).toString(), url));
-        if (kase.uniqueUrls) {
-            command.addAll(List.of("--", kase.path(size) + "?miss=" + tag + "-"));
+        command.addAll(List.of("wrk", "-t1", "-c" + options.connections, "-d" + seconds + "s"));
+        command.addAll(wrkOptions);
+        command.addAll(List.of("-s", script.toString(), url));
+        if (!scriptArgs.isEmpty()) {
+            command.add("--");
+            command.addAll(scriptArgs);
         }
         long allocatedBefore = server.allocated();
+        long callsBefore = server.calls();
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
             throw new IllegalStateException("wrk failed for " + url + ":\n" + output);
         }
         long allocated = server.allocated() - allocatedBefore;
+        long calls = server.calls() - callsBefore;
         String line = output.lines().filter(l -> l.startsWith("HISHEL ")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("No result from wrk for " + url + ":\n" + output));
         double[] v = Arrays.stream(line.substring(7).trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
@@ -308,7 +477,7 @@ public final class LoadBenchmark {
             System.out.printf(Locale.ROOT, "  %s had %d errors (connect, read, write, status, timeout: %s)%n",
                     url, errors, line);
         }
-        return new Run((long) v[0], v[1] / 1e6, v[7] / 1000, v[8] / 1000, errors, allocated);
+        return new Run((long) v[0], v[1] / 1e6, v[7] / 1000, v[8] / 1000, errors, allocated, calls);
     }
 
     private static List<String> pinned(int cpu) {
@@ -329,7 +498,7 @@ public final class LoadBenchmark {
 
     private LargeBody largeBody() throws Exception {
         System.out.println("Large body: a server with -Xmx64m, 100 MiB through a miss and a hit");
-        try (Server server = Server.start(options, List.of("-Xmx64m"), 2L * LARGE_BODY, null)) {
+        try (Server server = Server.start(options, List.of("-Xmx64m"), 2L * LARGE_BODY, 8L << 20, 0, false, null)) {
             String path = "/sqlite/stream/" + LARGE_BODY;
             long start = System.nanoTime();
             Download miss = server.download(path);
@@ -364,7 +533,18 @@ public final class LoadBenchmark {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    /** A {@link LoadServer} in its own JVM, pinned to its own core; closed by closing its standard input. */
+    static void deleteRecursively(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /**
+     * A server in its own JVM, pinned to its own core: {@link LoadServer}, or the Boot application;
+     * closed by closing its standard input.
+     */
     static final class Server implements AutoCloseable {
         final int port;
         private final Process process;
@@ -374,21 +554,63 @@ public final class LoadBenchmark {
             this.process = process;
         }
 
-        static Server start(Options options, List<String> jvmOptions, long maxEntrySize, Path jfr)
-                throws IOException {
-            int port;
-            try (ServerSocket probe = new ServerSocket(0)) {
-                port = probe.getLocalPort();
+        /**
+         * {@link LoadServer}, its storages bounded by {@code memoryMaxBytes} and
+         * {@code databaseMaxBytes} (0: the default).
+         */
+        static Server start(Options options, List<String> jvmOptions, long maxEntrySize, long memoryMaxBytes,
+                            long databaseMaxBytes, boolean postgresql, Path jfr) throws IOException {
+            int port = freePort();
+            List<String> command = java(options, jvmOptions, jfr);
+            command.addAll(List.of("-cp", jar(), LoadServer.class.getName(), Integer.toString(port),
+                    Long.toString(maxEntrySize), Long.toString(memoryMaxBytes), Boolean.toString(postgresql)));
+            if (databaseMaxBytes > 0) {
+                command.add(Long.toString(databaseMaxBytes));
             }
+            return start(command, port, null, "The load server");
+        }
+
+        /**
+         * The Boot application from its own jar, in {@code directory} (where the starter's default
+         * SQLite file goes), with the starter or with {@code hishel.enabled=false}. Only start-up
+         * logging is turned down, and the banner off, so the driver's table stays readable.
+         */
+        static Server startBoot(Options options, Path directory, boolean starter,
+                                Path jfr) throws IOException {
+            int port = freePort();
+            List<String> command = java(options, List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"), jfr);
+            command.addAll(List.of("-jar", bootJar(), "--server.port=" + port, "--server.address=127.0.0.1",
+                    "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+            if (!starter) {
+                command.add("--hishel.enabled=false");
+            }
+            return start(command, port, directory, starter ? "The Boot application" : "The Boot application without the starter");
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket probe = new ServerSocket(0)) {
+                return probe.getLocalPort();
+            }
+        }
+
+        private static List<String> java(Options options, List<String> jvmOptions, Path jfr) {
             List<String> command = new ArrayList<>(pinned(options.serverCpu));
             command.add(ProcessHandle.current().info().command().orElse("java"));
             command.addAll(jvmOptions);
             if (jfr != null) {
                 command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
             }
-            command.addAll(List.of("-cp", jar(), LoadServer.class.getName(), Integer.toString(port),
-                    Long.toString(maxEntrySize)));
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            command.addAll(options.postgresProperties());
+            return command;
+        }
+
+        private static Server start(List<String> command, int port, Path directory, String name)
+                throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            Process process = builder.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8));
             CompletableFuture<Boolean> listening = CompletableFuture.supplyAsync(() -> {
@@ -398,6 +620,7 @@ public final class LoadBenchmark {
                         if (line.startsWith("listening on ")) {
                             return true;
                         }
+                        System.out.println(line);
                     }
                     return false;
                 } catch (IOException e) {
@@ -405,26 +628,59 @@ public final class LoadBenchmark {
                 }
             });
             try {
-                if (!listening.get(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("The load server stopped before it listened: " + command);
+                if (!listening.get(120, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException(name + " stopped before it listened: " + command);
                 }
             } catch (Exception e) {
                 process.destroyForcibly();
-                throw new IllegalStateException("The load server did not start: " + command, e);
+                throw new IllegalStateException(name + " did not start: " + command, e);
             }
             // Keep draining its standard output, so a chatty server never blocks on a full pipe.
-            Thread drain = new Thread(() -> out.lines().forEach(System.out::println), "load-server-output");
+            Thread drain = new Thread(() -> out.lines().forEach(System.out::println), "server-output");
             drain.setDaemon(true);
             drain.start();
             return new Server(port, process);
         }
 
-        private static String jar() {
+        private static Path jarFolder() {
             try {
-                return Path.of(LoadServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                        .toString();
+                return Path.of(LoadServer.class.getProtectionDomain().getCodeSource().getLocation()
+                        .toURI());
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalStateException(e);
+            }
+        }
+
+        /** The driver's own class path: the benchmarks jar, or, in the tests, what Surefire runs them with. */
+        private static String jar() {
+            return System.getProperty("java.class.path");
+        }
+
+        /** The Boot application's jar, which the build writes next to the benchmarks jar. */
+        private static String bootJar() throws IOException {
+            Path folder = jarFolder().getParent();
+            try (Stream<Path> files = Files.list(folder)) {
+                return files.filter(f -> f.getFileName().toString().matches("benchmarks-.*-boot\\.jar")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("No benchmarks-*-boot.jar in " + folder
+                                + ": build it with ./mvnw -pl benchmarks -am package -DskipTests"))
+                        .toString();
+            }
+        }
+
+        /**
+         * Lets the server's threads run on {@code cpus} (as {@code taskset -c} takes them), or
+         * nothing if servers are not pinned: to fill storages on every core while nothing is
+         * measured, then back to its own.
+         */
+        void pin(Options options, String cpus) throws IOException, InterruptedException {
+            if (options.serverCpu < 0) {
+                return;
+            }
+            Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (taskset.waitFor() != 0) {
+                throw new IllegalStateException("taskset could not pin the server to " + cpus + ": " + output);
             }
         }
 
@@ -433,15 +689,33 @@ public final class LoadBenchmark {
                     HttpResponse.BodyHandlers.ofByteArray());
         }
 
-        long allocated() throws IOException, InterruptedException {
-            return Long.parseLong(new String(get("/_bench/allocated").body(), StandardCharsets.US_ASCII));
+        private long number(String path) throws IOException, InterruptedException {
+            HttpResponse<byte[]> response = get(path);
+            String body = new String(response.body(), StandardCharsets.US_ASCII).trim();
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + body);
+            }
+            return Long.parseLong(body);
         }
 
-        Download download(String path) throws Exception {
+        long allocated() throws IOException, InterruptedException {
+            return number("/_bench/allocated");
+        }
+
+        long calls() throws IOException, InterruptedException {
+            return number("/_bench/calls");
+        }
+
+        Download download(String path) throws IOException, InterruptedException {
             HttpResponse<InputStream> response = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
             long bytes = 0;
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = response.body()) {
@@ -475,14 +749,35 @@ public final class LoadBenchmark {
         int loadCpu = 1;
         boolean largeBody = true;
         boolean jfr;
+        boolean postgresql = true;
+        List<Case> cases = List.of(Case.values());
+        List<Integer> sizes = LoadServer.SIZES;
+        /** Not the issue's 10⁶: filling SQLite took about 600 entries per second on the shared machine here. */
+        List<Integer> entries = List.of(1_000, 10_000, 100_000);
+        List<String> entriesFronts = List.of("memory", "sqlite-no-tier", "postgresql-no-tier");
+        List<Integer> scaleSizes = List.of(1 << 10, 64 << 10, 1 << 20, 16 << 20);
+        List<String> scaleSizesFronts = List.of("app", "memory", "sqlite", "postgresql");
         Path out = Path.of("benchmarks", "target", "load-benchmark");
         String command = "benchmarks/load-benchmark";
 
         static Options parse(String[] args) {
             Options options = new Options();
+            if (Arrays.asList(args).contains("--quick")) {
+                // First, so that options given with it still win, wherever they stand.
+                options.rounds = 2;
+                options.seconds = 3;
+                options.warmupSeconds = 3;
+                options.warmupPasses = 2;
+                options.largeBody = false;
+                options.entries = List.of();
+                options.scaleSizes = List.of();
+            }
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
+                    case "--quick" -> {
+                        // Applied above.
+                    }
                     case "--connections" -> options.connections = positive(arg, args, ++i);
                     case "--seconds" -> options.seconds = positive(arg, args, ++i);
                     case "--warmup" -> options.warmupSeconds = positive(arg, args, ++i);
@@ -494,6 +789,14 @@ public final class LoadBenchmark {
                         options.serverCpu = -1;
                         options.loadCpu = -1;
                     }
+                    case "--cases" -> options.cases = list(value(arg, args, ++i)).stream().map(Case::byId).toList();
+                    case "--sizes" -> options.sizes = sizes(arg, value(arg, args, ++i));
+                    case "--entries" -> options.entries = list(value(arg, args, ++i)).stream()
+                            .map(n -> (int) bytes(arg, n)).sorted().distinct().toList();
+                    case "--entries-fronts" -> options.entriesFronts = fronts(arg, value(arg, args, ++i), false);
+                    case "--scale-sizes" -> options.scaleSizes = sizes(arg, value(arg, args, ++i));
+                    case "--scale-sizes-fronts" -> options.scaleSizesFronts = fronts(arg, value(arg, args, ++i), true);
+                    case "--no-postgresql" -> options.postgresql = false;
                     case "--no-large-body" -> options.largeBody = false;
                     case "--jfr" -> options.jfr = true;
                     case "--out" -> options.out = Path.of(value(arg, args, ++i));
@@ -504,10 +807,77 @@ public final class LoadBenchmark {
                     default -> throw new IllegalArgumentException("Unknown option " + arg + "\n\n" + HELP);
                 }
             }
+            if (!options.postgresql) {
+                options.cases = options.cases.stream().filter(c -> !c.needsPostgresql()).toList();
+                options.entriesFronts = options.entriesFronts.stream().filter(f -> !f.startsWith("postgresql")).toList();
+                options.scaleSizesFronts = options.scaleSizesFronts.stream().filter(f -> !f.startsWith("postgresql"))
+                        .toList();
+            }
             if (args.length > 0) {
                 options.command += " " + String.join(" ", args);
             }
             return options;
+        }
+
+        /** The system properties that point the servers at another PostgreSQL, passed on to them. */
+        List<String> postgresProperties() {
+            List<String> properties = new ArrayList<>();
+            for (String name : List.of("hishel.postgres.url", "hishel.postgres.user", "hishel.postgres.password")) {
+                String value = System.getProperty(name);
+                if (value != null) {
+                    properties.add("-D" + name + "=" + value);
+                }
+            }
+            return properties;
+        }
+
+        /** A comma-separated list; {@code none} for an empty one. */
+        private static List<String> list(String value) {
+            if (value.equals("none")) {
+                return List.of();
+            }
+            return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        }
+
+        private static List<Integer> sizes(String option, String value) {
+            return list(value).stream().map(v -> {
+                long bytes = bytes(option, v);
+                if (bytes > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(option + ": " + v + " is too large");
+                }
+                return (int) bytes;
+            }).toList();
+        }
+
+        private static List<String> fronts(String option, String value, boolean application) {
+            List<String> fronts = list(value);
+            for (String front : fronts) {
+                if (!LoadServer.STORAGE_FRONTS.contains(front) && !(application && front.equals("app"))) {
+                    throw new IllegalArgumentException(option + ": unknown front \"" + front + "\"; use "
+                            + (application ? "app, " : "") + String.join(", ", LoadServer.STORAGE_FRONTS));
+                }
+            }
+            return fronts;
+        }
+
+        /** {@code 1024}, {@code 1k}, {@code 64k}, {@code 1m}: binary multiples, as sizes are given. */
+        static long bytes(String option, String value) {
+            String number = value.toLowerCase(Locale.ROOT);
+            long unit = 1;
+            if (number.endsWith("k")) {
+                unit = 1024;
+            } else if (number.endsWith("m")) {
+                unit = 1024 * 1024;
+            }
+            try {
+                long parsed = Long.parseLong(unit == 1 ? number : number.substring(0, number.length() - 1)) * unit;
+                if (parsed < 1) {
+                    throw new IllegalArgumentException(option + ": " + value + " must be at least 1");
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": \"" + value + "\" is not a number such as 1024 or 64k");
+            }
         }
 
         private static String value(String option, String[] args, int i) {
@@ -518,7 +888,12 @@ public final class LoadBenchmark {
         }
 
         private static int positive(String option, String[] args, int i) {
-            int value = Integer.parseInt(value(option, args, i));
+            int value;
+            try {
+                value = Integer.parseInt(value(option, args, i));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a whole number, but was \"" + args[i] + "\"");
+            }
             if (value < 1) {
                 throw new IllegalArgumentException(option + " must be at least 1, but was " + value);
             }
@@ -527,18 +902,32 @@ public final class LoadBenchmark {
 
         private static final String HELP = """
                 benchmarks/load-benchmark [options]
+                What is measured (lists are comma-separated; none for none):
+                  --cases LIST      cases of the table (default all): %s
+                  --sizes LIST      body sizes of the table (default 1k,64k)
+                  --entries LIST    numbers of stored entries hits are measured with (default 1000,10000,100000;
+                                    the issue's 1000,100000,1000000 takes the storages minutes to fill each)
+                  --entries-fronts LIST   storages for that (default memory,sqlite-no-tier,postgresql-no-tier)
+                  --scale-sizes LIST      body sizes hits are measured with in MB/s (default 1k,64k,1m,16m)
+                  --scale-sizes-fronts LIST  storages for that, app for the endpoint alone
+                                    (default app,memory,sqlite,postgresql)
+                  --no-postgresql   leave out every PostgreSQL case
+                  --no-large-body   skip the 100 MiB body under -Xmx64m
+                  --quick           2 rounds of 3 s after 2 warm-up passes of 3 s, no scaling, no large body;
+                                    with --cases and --sizes, a before/after of one pair in about a minute
+                How:
                   --connections N   wrk connections (default 16)
                   --seconds N       length of one measured run (default 4)
                   --warmup N        length of one warm-up run (default 5)
                   --warmup-passes N at most this many warm-up passes over all cases (default 5); fewer once,
-                                    after 3, every case's rate changes by 15% or less from one to the next
+                                    after 3, every case's rate changes by 15%% or less from one to the next
                   --rounds N        rounds; each measures every case once (default 5)
-                  --server-cpu N    core the server is pinned to (default 0)
+                  --server-cpu N    core the servers are pinned to (default 0)
                   --load-cpu N      core wrk is pinned to (default 1)
                   --no-pinning      pin nothing (on a machine with one core)
-                  --no-large-body   skip the 100 MiB body under -Xmx64m
-                  --jfr             record the server with JDK Flight Recorder into the output folder
-                  --out DIR         where the table and the chart go (default benchmarks/target/load-benchmark)""";
+                  --jfr             record the servers with JDK Flight Recorder into the output folder
+                  --out DIR         where the table and the chart go (default benchmarks/target/load-benchmark)"""
+                .formatted(Arrays.stream(Case.values()).map(c -> c.id).collect(java.util.stream.Collectors.joining(",")));
     }
 
     /** What the numbers were measured on. */

@@ -1,6 +1,5 @@
 package io.hishel.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hishel.http.Response;
 import io.hishel.jdbc.JdbcStorage;
@@ -22,15 +21,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -115,8 +109,7 @@ public class StorageBenchmark {
 
     private Storage store;
     private Path sqliteFolder;
-    private HikariDataSource postgresPool;
-    private String postgresSchema;
+    private PostgresSchema postgres;
 
     private byte[] body;
     private Response response;
@@ -265,8 +258,7 @@ public class StorageBenchmark {
                         .build();
             case "postgresql", "postgresql-no-tier":
                 // One more connection, which the memory tier holds to hear other instances' writes.
-                postgresPool = postgresPool(Math.max(4, threads + 2) + 1);
-                return JdbcStorage.builder(postgresPool)
+                return JdbcStorage.builder(postgresPool(Math.max(4, threads + 2) + 1))
                         .options(options.maxBytes(DATABASE_MAX_BYTES).build())
                         .memoryTier(tier(kind))
                         .scheduleMaintenance(false)
@@ -291,49 +283,12 @@ public class StorageBenchmark {
 
     /** A pool on a fresh schema, created here and dropped by {@link #tearDown()}. */
     private HikariDataSource postgresPool(int size) {
-        String url = postgresUrl();
-        String schema = "hishel_benchmark_" + Long.toHexString(System.nanoTime());
         try {
-            execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + url + " (user " + postgresUser() + ") is not reachable: "
-                    + e.getMessage() + " — start it, point -Dhishel.postgres.url=jdbc:postgresql://HOST:PORT/DB and"
-                    + " -Dhishel.postgres.user=USER at another server, or leave it out with"
-                    + " -p storage=memory,sqlite", e);
+            postgres = PostgresSchema.create("hishel_benchmark");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ", or leave it out with -p storage=memory,sqlite", e);
         }
-        postgresSchema = schema;
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("hishel-benchmark-postgresql");
-        config.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        config.setUsername(postgresUser());
-        config.setPassword(postgresPassword());
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(size);
-        config.setConnectionTimeout(5_000);
-        return new HikariDataSource(config);
-    }
-
-    private void execute(String sql) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", postgresUser());
-        properties.setProperty("password", postgresPassword());
-        properties.setProperty("connectTimeout", "3");
-        try (Connection connection = DriverManager.getConnection(postgresUrl(), properties);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String postgresUrl() {
-        return System.getProperty("hishel.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-    }
-
-    private static String postgresUser() {
-        return System.getProperty("hishel.postgres.user", "postgres");
-    }
-
-    private static String postgresPassword() {
-        return System.getProperty("hishel.postgres.password", "");
+        return postgres.pool("hishel-benchmark-postgresql", size);
     }
 
     private void closeQuietly() {
@@ -349,17 +304,9 @@ public class StorageBenchmark {
             }
             store = null;
         }
-        if (postgresPool != null) {
-            postgresPool.close();
-            postgresPool = null;
-        }
-        if (postgresSchema != null) {
-            try {
-                execute("DROP SCHEMA IF EXISTS " + postgresSchema + " CASCADE");
-            } catch (SQLException e) {
-                System.err.println("Could not drop the schema " + postgresSchema + ": " + e.getMessage());
-            }
-            postgresSchema = null;
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
         }
         if (sqliteFolder != null) {
             try (Stream<Path> files = Files.walk(sqliteFolder)) {

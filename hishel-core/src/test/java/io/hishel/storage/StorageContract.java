@@ -512,6 +512,54 @@ public abstract class StorageContract {
         assertThat(storage.statistics().entries()).isZero();
     }
 
+    /**
+     * A purge is an operator's or the application's write (an {@code HttpCacheEvictor}, the
+     * Actuator endpoint): a miss whose request was sent before it must not store the old version
+     * after it, whether it purged a tag, a prefix or everything (issue 18: seen in a fleet).
+     */
+    @Test
+    void aResponseRequestedBeforeAPurgeIsNotMadeVisibleAfterIt() {
+        Storage storage = storage();
+        EntryOptions tagged = EntryOptions.defaults().withTags(List.of("catalog"));
+        Entry beforeTagPurge = entry("https://example.com/tagged");
+        Entry beforePrefixPurge = entry("https://example.com/shop/items");
+        Entry beforePurgeAll = entry("https://example.com/anything");
+        Entry otherBefore = entry("https://example.com/untagged");
+        clock.advanceSeconds(10);
+        storage.purgeByTag("catalog");
+        storage.purgeByPrefix("https://example.com/shop/");
+
+        put(storage, beforeTagPurge, bytes(100, 1), tagged);
+        put(storage, beforePrefixPurge, bytes(100, 2));
+        put(storage, otherBefore, bytes(100, 3), EntryOptions.defaults().withTags(List.of("other")));
+
+        assertThat(storage.entries(beforeTagPurge.key())).isEmpty();
+        assertThat(storage.entries(beforePrefixPurge.key())).isEmpty();
+        // Neither purge reached it: it is not held back.
+        assertThat(ids(storage.entries(otherBefore.key()))).containsExactly(otherBefore.id());
+
+        storage.purgeAll();
+        put(storage, beforePurgeAll, bytes(100, 4));
+        assertThat(storage.entries(beforePurgeAll.key())).isEmpty();
+        assertThat(storage.statistics().entries()).isZero();
+    }
+
+    @Test
+    void aResponseRequestedAfterAPurgeIsStored() {
+        Storage storage = storage();
+        EntryOptions tagged = EntryOptions.defaults().withTags(List.of("catalog"));
+        storage.purgeByTag("catalog");
+        storage.purgeByPrefix("https://example.com/shop/");
+        storage.purgeAll();
+        clock.advanceSeconds(5);
+
+        Entry taggedAfter = put(storage, entry("https://example.com/tagged"), bytes(100, 1), tagged);
+        Entry underPrefixAfter = put(storage, entry("https://example.com/shop/items"), bytes(100, 2));
+
+        assertThat(ids(storage.entries(taggedAfter.key()))).containsExactly(taggedAfter.id());
+        assertThat(ids(storage.entries(underPrefixAfter.key()))).containsExactly(underPrefixAfter.id());
+    }
+
     @Test
     void aResponseRequestedAfterAnInvalidationIsStoredAndOtherUrlsAreNotHeldBack() {
         Storage storage = storage();

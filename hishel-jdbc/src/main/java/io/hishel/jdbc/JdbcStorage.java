@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -267,11 +268,7 @@ public final class JdbcStorage implements Storage {
         long now = clock.millis();
         // The mark goes in with the removal, so that no later commit of an earlier response slips in between.
         return removing(transactions, "invalidate " + normalized, connection -> {
-            try (PreparedStatement mark = connection.prepareStatement(Sql.MARK_INVALIDATED)) {
-                mark.setString(1, normalized);
-                mark.setLong(2, now);
-                mark.executeUpdate();
-            }
+            mark(connection, normalized, now);
             return Sql.INVALIDATE_URL.run(connection, now, normalized);
         });
     }
@@ -280,17 +277,39 @@ public final class JdbcStorage implements Storage {
     public long purgeByPrefix(String urlPrefix) {
         Objects.requireNonNull(urlPrefix, "urlPrefix");
         String like = urlPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-        return softDelete("purge " + urlPrefix + "*", Sql.PURGE_PREFIX, like, urlPrefix.length(), urlPrefix);
+        return markAndRemove("purge " + urlPrefix + "*", Sql.PREFIX_MARK + urlPrefix, Sql.PURGE_PREFIX, like,
+                urlPrefix.length(), urlPrefix);
     }
 
     @Override
     public long purgeByTag(String tag) {
-        return softDelete("purge tag " + tag, Sql.PURGE_TAG, tag);
+        Objects.requireNonNull(tag, "tag");
+        return markAndRemove("purge tag " + tag, Sql.TAG_MARK + tag, Sql.PURGE_TAG, tag);
     }
 
     @Override
     public long purgeAll() {
-        return softDelete("purge everything", Sql.PURGE_ALL);
+        return markAndRemove("purge everything", Sql.ALL_MARK, Sql.PURGE_ALL);
+    }
+
+    /**
+     * A purge: its mark goes in with the removal, as an invalidation's does, so that a miss
+     * requested before it cannot store the old version after it (the commit checks the marks).
+     */
+    private long markAndRemove(String operation, String mark, SoftDelete statements, Object... parameters) {
+        long now = clock.millis();
+        return removing(maintenanceTransactions, operation, connection -> {
+            mark(connection, mark, now);
+            return statements.run(connection, now, parameters);
+        });
+    }
+
+    private static void mark(Connection connection, String what, long now) throws SQLException {
+        try (PreparedStatement mark = connection.prepareStatement(Sql.MARK_INVALIDATED)) {
+            mark.setString(1, what);
+            mark.setLong(2, now);
+            mark.executeUpdate();
+        }
     }
 
     @Override
@@ -359,12 +378,6 @@ public final class JdbcStorage implements Storage {
     /** Whether the other instances' changes are heard now: always, where there are none to hear. */
     boolean hearsOtherInstances() {
         return notifications == null || notifications.listening();
-    }
-
-    /** Marks the entries matching a condition removed, and returns how many of them were visible. */
-    private long softDelete(String operation, SoftDelete statements, Object... parameters) {
-        long now = clock.millis();
-        return removing(maintenanceTransactions, operation, connection -> statements.run(connection, now, parameters));
     }
 
     /**

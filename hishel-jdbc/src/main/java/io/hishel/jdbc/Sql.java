@@ -73,8 +73,17 @@ final class Sql {
     static final String INSERT_CHUNK = "INSERT INTO hishel_streams"
             + " (entry_id, kind, chunk_number, chunk_data, chunk_crc) VALUES (?, ?, ?, ?, ?)";
 
+    /*
+     * Purges leave marks in hishel_invalidations as invalidations do, under names no normalised URL
+     * can have: a miss requested before a purge must not store the old version after it.
+     */
+    static final String TAG_MARK = "#tag:";
+    static final String PREFIX_MARK = "#prefix:";
+    static final String ALL_MARK = "#all";
+
     /**
-     * Makes an entry visible — unless its URL was invalidated at or after the bound time (when its
+     * Makes an entry visible — unless its URL, one of its tags, a prefix of its URL or everything
+     * was invalidated or purged at or after the bound time (when its
      * request was sent, less the clocks' tolerance), or its request is older than the marks are
      * kept (the first flag): then the entry is committed removed, for a response the application
      * produced before an invalidation must not outlive it (RFC 9111 §4.4).
@@ -82,7 +91,11 @@ final class Sql {
     static final String COMPLETE_ENTRY = "UPDATE hishel_entries"
             + " SET completed_at = ?, last_access = ?, size = ?, expires_at = ?, body_crc = ?,"
             + " deleted_at = CASE WHEN deleted_at IS NULL AND (? = 1 OR EXISTS (SELECT 1 FROM hishel_invalidations i"
-            + " WHERE i.url = hishel_entries.url AND i.invalidated_at >= ?)) THEN ? ELSE deleted_at END"
+            + " WHERE i.invalidated_at >= ? AND (i.url = hishel_entries.url OR i.url = '" + ALL_MARK + "'"
+            + " OR i.url IN (SELECT '" + TAG_MARK + "' || t.tag FROM hishel_tags t WHERE t.entry_id = hishel_entries.id)"
+            + " OR (i.url LIKE '" + PREFIX_MARK + "%' AND substr(hishel_entries.url, 1, length(i.url) - "
+            + PREFIX_MARK.length() + ") = substr(i.url, " + (PREFIX_MARK.length() + 1) + ")))))"
+            + " THEN ? ELSE deleted_at END"
             + " WHERE id = ?";
 
     static final String UPDATE_METADATA = "UPDATE hishel_entries SET data = ?, response_time = ?"

@@ -84,9 +84,15 @@ public final class MemoryStorage implements Storage {
     private final Set<Writer> openWriters = ConcurrentHashMap.newKeySet();
     /**
      * When each URL was last invalidated, epoch milliseconds: a commit of a response whose request
-     * was sent before that is undone (RFC 9111 §4.4). Kept an incomplete-entry grace.
+     * was sent before that is undone (RFC 9111 §4.4). Purges leave marks here too, under keys no
+     * normalised URL can have ({@link #TAG_MARK}, {@link #PREFIX_MARK}, {@link #ALL_MARK}). Kept an
+     * incomplete-entry grace.
      */
     private final Map<String, Long> invalidatedAt = new ConcurrentHashMap<>();
+    private static final String TAG_MARK = "#tag:";
+    private static final String ALL_MARK = "#all";
+    /** When each prefix was last purged: apart, so that a commit walks these few, not every URL's mark. */
+    private final Map<String, Long> prefixPurgedAt = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** The bound in force: the configured one, unless that would let the cache take the heap. */
     private final long maxBytes;
@@ -199,27 +205,34 @@ public final class MemoryStorage implements Storage {
     @Override
     public long invalidate(URI url) {
         String normalized = CacheKey.normalizeUrl(url);
-        // Marked before the removal: a commit either sees the mark or is there to be removed.
-        invalidatedAt.merge(normalized, options.clock().millis(), Math::max);
+        mark(normalized);
         discardOpenWriters(writer -> writer.url.equals(normalized));
         Set<UUID> ids = byUrl.get(normalized);
         return ids == null ? 0 : removeAll(List.copyOf(ids));
     }
 
+    /** Marked before the removal: a commit either sees the mark or is there to be removed. */
+    private void mark(String what) {
+        invalidatedAt.merge(what, options.clock().millis(), Math::max);
+    }
+
     @Override
     public long purgeByPrefix(String urlPrefix) {
+        prefixPurgedAt.merge(urlPrefix, options.clock().millis(), Math::max);
         discardOpenWriters(writer -> writer.url.startsWith(urlPrefix));
         return removeWhere(stored -> CacheKey.normalizeUrl(stored.entry.request().url()).startsWith(urlPrefix));
     }
 
     @Override
     public long purgeByTag(String tag) {
+        mark(TAG_MARK + tag);
         discardOpenWriters(writer -> writer.entryOptions.tags().contains(tag));
         return removeWhere(stored -> stored.tags.contains(tag));
     }
 
     @Override
     public long purgeAll() {
+        mark(ALL_MARK);
         discardOpenWriters(writer -> true);
         return removeWhere(stored -> true);
     }
@@ -288,6 +301,7 @@ public final class MemoryStorage implements Storage {
         cache.cleanUp();
         long oldestMark = options.clock().millis() - options.incompleteGrace().toMillis();
         invalidatedAt.values().removeIf(at -> at <= oldestMark);
+        prefixPurgedAt.values().removeIf(at -> at <= oldestMark);
         return new CleanupResult(expired.get() - expiredBefore, 0, 0, 0, evicted.get() - evictedBefore);
     }
 
@@ -483,10 +497,28 @@ public final class MemoryStorage implements Storage {
 
         /** Looked at after the entry is in, so that an invalidation running meanwhile either is seen or sees it. */
         private boolean invalidatedSinceRequest() {
-            Long mark = invalidatedAt.get(url);
             long requestTime = entry.requestTime().toEpochMilli();
-            return mark != null && mark >= requestTime
-                    || requestTime < options.clock().millis() - options.incompleteGrace().toMillis();
+            if (requestTime < options.clock().millis() - options.incompleteGrace().toMillis()
+                    || markedSince(url, requestTime) || markedSince(ALL_MARK, requestTime)) {
+                return true;
+            }
+            for (String tag : entryOptions.tags()) {
+                if (markedSince(TAG_MARK + tag, requestTime)) {
+                    return true;
+                }
+            }
+            // Prefix purges are rare and their marks short-lived: walking them costs less than an index.
+            for (Map.Entry<String, Long> mark : prefixPurgedAt.entrySet()) {
+                if (mark.getValue() >= requestTime && url.startsWith(mark.getKey())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean markedSince(String what, long requestTime) {
+            Long mark = invalidatedAt.get(what);
+            return mark != null && mark >= requestTime;
         }
 
         @Override

@@ -309,8 +309,9 @@ public final class RedisStorage implements Storage {
     public long purgeByPrefix(String urlPrefix) {
         Objects.requireNonNull(urlPrefix, "urlPrefix");
         requireOpen();
+        long now = clock.millis();
         return pages(() -> script.list("purgePrefix", "purge " + urlPrefix + "*",
-                urlPrefix, clock.millis(), options.readGrace().toMillis(), batch()));
+                urlPrefix, now, options.readGrace().toMillis(), batch(), options.incompleteGrace().toMillis()));
     }
 
     @Override

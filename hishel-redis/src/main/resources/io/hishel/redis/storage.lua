@@ -38,6 +38,8 @@ local function tkey(tag) return P .. 't:' .. redis.sha1hex(tag) end
 local function markkey(url) return P .. 'inv:' .. redis.sha1hex(url) end
 local function tagmarkkey(tag) return P .. 'tinv:' .. redis.sha1hex(tag) end
 local ALLMARK = P .. 'allinv'
+-- Prefix purges' marks: prefix -> when. Few and short-lived, so a commit walks the recent ones.
+local PREFIXMARKS = P .. 'pinv'
 
 -- Records when something was removed, so that a response requested before cannot come back
 -- with a later commit; a mark never moves back, whichever instance's clock is behind.
@@ -195,9 +197,17 @@ elseif op == 'commit' then
     local discard = f[1] ~= 'w'
     if not discard then
         -- RFC 9111 §4.4: a response requested before its URL was invalidated must not undo it;
-        -- nor one requested before a purge of one of its tags, or of everything.
+        -- nor one requested before a purge of one of its tags, a prefix of its URL, or everything.
         discard = markedSince(markkey(f[2]), requested) or markedSince(ALLMARK, requested)
             or requested < now - tonumber(ARGV[18])
+        if not discard then
+            for _, prefix in ipairs(redis.call('ZRANGEBYSCORE', PREFIXMARKS, requested, '+inf')) do
+                if string.sub(f[2], 1, #prefix) == prefix then
+                    discard = true
+                    break
+                end
+            end
+        end
         if not discard and f[3] then
             for _, tag in ipairs(cjson.decode(f[3])) do
                 if markedSince(tagmarkkey(tag), requested) then
@@ -323,9 +333,13 @@ elseif op == 'purgeTag' then
     return withTaken(takeSet(tkey(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])))
 
 elseif op == 'purgePrefix' then
-    -- ARGV: prefix, now, read grace, batch. The URLs are a sorted set of equal scores, ordered by
-    -- their bytes: a prefix is a range, and no UTF-8 byte is 0xFF.
+    -- ARGV: prefix, now, read grace, batch, mark ttl. The URLs are a sorted set of equal scores,
+    -- ordered by their bytes: a prefix is a range, and no UTF-8 byte is 0xFF.
     local now, grace = tonumber(ARGV[4]), ARGV[5]
+    -- Marked before the removal, as an invalidation is; the marks of an incomplete-entry grace ago go.
+    redis.call('ZADD', PREFIXMARKS, 'GT', now, ARGV[3])
+    redis.call('ZREMRANGEBYSCORE', PREFIXMARKS, '-inf', '(' .. (now - tonumber(ARGV[7])))
+    redis.call('PEXPIRE', PREFIXMARKS, ARGV[7])
     local urls = redis.call('ZRANGEBYLEX', URLS, '[' .. ARGV[3], '(' .. ARGV[3] .. '\255', 'LIMIT', 0,
         tonumber(ARGV[6]))
     local removed = 0

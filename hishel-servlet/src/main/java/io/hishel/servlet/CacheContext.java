@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,8 @@ final class CacheContext {
     final RequestMetadataResolver metadataResolver;
     final Predicate<HttpServletRequest> excluded;
     final List<String> keyedFields;
+    private final KeyUrl keyUrl;
+    private final Function<HttpServletRequest, KeyUrl> keyUrlPerRequest;
     /** Whether a FilterPolicy response filter reads bodies, so small ones are held whole before commit. */
     final boolean needsResponseBody;
 
@@ -106,6 +109,8 @@ final class CacheContext {
         this.metadataResolver = builder.metadataResolver;
         this.excluded = builder.excluded;
         this.keyedFields = builder.keyedFields;
+        this.keyUrl = builder.keyUrl;
+        this.keyUrlPerRequest = builder.keyUrlPerRequest;
         this.needsResponseBody = policy instanceof FilterPolicy filterPolicy && filterPolicy.responseFiltersNeedBody();
         List<String> internal = new ArrayList<>(ExchangeSettings.METADATA_FIELDS);
         if (builder.stripTargetedFields) {
@@ -127,6 +132,22 @@ final class CacheContext {
         if (ownedRefreshes != null) {
             ownedRefreshes.shutdown();
         }
+    }
+
+    /** The URL the cache keys a request under: its route's settings, else the filter's; null request for the filter's. */
+    URI keyUrl(HttpServletRequest request, URI url) {
+        KeyUrl settings = keyUrl;
+        if (keyUrlPerRequest != null && request != null) {
+            KeyUrl routed = keyUrlPerRequest.apply(request);
+            if (routed != null) {
+                settings = routed;
+            }
+        }
+        return settings.apply(url);
+    }
+
+    Optional<URI> canonicalOrigin() {
+        return keyUrl.canonicalOrigin();
     }
 
     /** Whether a response field stays inside: metadata for this cache, targeted fields. */
@@ -203,5 +224,8 @@ final class CacheContext {
         final LongAdder stored = new LongAdder();
         final LongAdder bypassed = new LongAdder();
         final LongAdder collapsed = new LongAdder();
+        final LongAdder stale = new LongAdder();
+        final LongAdder staleOnFailure = new LongAdder();
+        final LongAdder hitForPass = new LongAdder();
     }
 }

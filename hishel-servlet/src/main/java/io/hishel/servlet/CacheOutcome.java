@@ -50,6 +50,30 @@ public record CacheOutcome(boolean fromCache, boolean revalidated, boolean store
     public static final String SPEC_IGNORED_ATTRIBUTE = "hishel_spec_ignored";
 
     /**
+     * The outcome as one low-cardinality word, for metrics and traces: {@code hit} (served from
+     * storage, fresh or reused by a policy), {@code stale} (served stale: while revalidating, or
+     * because the application failed), {@code revalidated} (served from storage after a 304),
+     * {@code miss} (the application answered after a lookup), {@code pass} (sent to the
+     * application without a lookup because the answer cannot be stored: unsafe methods,
+     * hit-for-pass) or {@code bypass} (the cache stood aside: excluded, not cacheable by method or
+     * policy, storage unavailable).
+     *
+     * @return one of those words
+     */
+    public String result() {
+        if (fromCache) {
+            if (detail != null && detail.startsWith("stale-")) {
+                return "stale";
+            }
+            return revalidated ? "revalidated" : "hit";
+        }
+        if (OutcomeRecorder.HIT_FOR_PASS.equals(detail) || "method".equals(forward)) {
+            return "pass";
+        }
+        return "bypass".equals(forward) ? "bypass" : "miss";
+    }
+
+    /**
      * The status the application answered with.
      *
      * @return the status, or empty if the application was not asked

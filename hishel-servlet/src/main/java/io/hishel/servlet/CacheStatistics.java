@@ -14,7 +14,13 @@ package io.hishel.servlet;
  *                      while the storage is cooling down after failures
  * @param collapsed     requests that waited for another request for the same key
  * @param errors        storage operations that failed or took too long
+ * @param stale         hits that served a stale response ({@code stale-while-revalidate},
+ *                      {@code stale-if-error}, the grace, a request's {@code max-stale})
+ * @param staleOnFailure of those, the ones served because the application failed or could not be
+ *                      reached ({@code stale-if-error}, {@code allow-stale}, the grace)
+ * @param hitForPass    requests sent straight to the application because their URL's answer can
+ *                      never be stored (hit-for-pass); counted among the bypassed
  */
 public record CacheStatistics(long hits, long revalidations, long misses, long stored, long bypassed,
-                              long collapsed, long errors) {
+                              long collapsed, long errors, long stale, long staleOnFailure, long hitForPass) {
 }

@@ -47,10 +47,11 @@ final class ClientRequest {
         if (query != null) {
             url.append('?').append(query);
         }
-        Optional<URI> uri = context.url(url.toString());
-        if (uri.isEmpty()) {
+        Optional<URI> received = context.url(url.toString());
+        if (received.isEmpty()) {
             return Optional.empty();
         }
+        Optional<URI> uri = Optional.of(context.keyUrl(request, received.get()));
         Headers headers = headers(request, leftOut);
         ExchangeSettings settings = new ExchangeSettings(request, headers, context);
         // A user signed in through a session cookie is as identified as one who sends Authorization (§3.5).

@@ -77,7 +77,7 @@ final class Exchange {
             return;
         }
         if (context.hitForPass != null && context.hitForPass.applies(client.core().url())) {
-            passThrough("bypass", "hit-for-pass");
+            passThrough("bypass", OutcomeRecorder.HIT_FOR_PASS);
             return;
         }
         Optional<List<Entry>> entries = lookup();

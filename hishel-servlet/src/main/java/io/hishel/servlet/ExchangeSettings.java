@@ -31,7 +31,10 @@ final class ExchangeSettings {
     /** The metadata fields, in requests and responses: never passed on to the application's clients. */
     static final Set<String> METADATA_FIELDS = CacheContext.caseInsensitive(List.of(
             RequestMetadata.TTL_HEADER, RequestMetadata.REFRESH_TTL_ON_ACCESS_HEADER,
-            RequestMetadata.SPEC_IGNORE_HEADER, RequestMetadata.BODY_KEY_HEADER));
+            RequestMetadata.SPEC_IGNORE_HEADER, RequestMetadata.BODY_KEY_HEADER, ExchangeSettings.ROUTE_FIELD));
+
+    /** The stored field that carries {@link RequestAttributes#ROUTE} with the entry; never sent. */
+    static final String ROUTE_FIELD = "Hishel-Route";
 
     private final HttpServletRequest request;
     /** What trusted clients and the route say; the application's own choices are read over them. */
@@ -108,6 +111,9 @@ final class ExchangeSettings {
      */
     Headers withoutInternalChoices(Response appResponse) {
         Headers headers = appResponse.headers().removeIf(METADATA_FIELDS::contains);
+        if (request.getAttribute(RequestAttributes.ROUTE) instanceof String route && !route.isEmpty()) {
+            headers = headers.plus(ROUTE_FIELD, route);
+        }
         StatusScopedDirectives scoped = StatusScopedDirectives.of(request);
         if (scoped != null && !scoped.appliesTo(appResponse.status())
                 && headers.allValues(scoped.field()).equals(List.of(scoped.value()))) {

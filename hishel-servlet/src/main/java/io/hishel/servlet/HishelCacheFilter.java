@@ -17,13 +17,16 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -80,7 +83,19 @@ public final class HishelCacheFilter implements Filter {
     public CacheStatistics statistics() {
         CacheContext.Counters counters = context.counters;
         return new CacheStatistics(counters.hits.sum(), counters.revalidations.sum(), counters.misses.sum(),
-                counters.stored.sum(), counters.bypassed.sum(), counters.collapsed.sum(), context.storage.errors());
+                counters.stored.sum(), counters.bypassed.sum(), counters.collapsed.sum(), context.storage.errors(),
+                counters.stale.sum(), counters.staleOnFailure.sum(), counters.hitForPass.sum());
+    }
+
+    /**
+     * Whether the filter asks its storage now: false while it is cooling down after repeated
+     * failures (the circuit breaker is open), when every request goes to the application. Cheap:
+     * reads a field, asks the storage nothing.
+     *
+     * @return whether the storage is in use
+     */
+    public boolean storageAvailable() {
+        return context.storage.available();
     }
 
     /**
@@ -101,6 +116,28 @@ public final class HishelCacheFilter implements Filter {
      */
     public Storage storage() {
         return context.storage.storage();
+    }
+
+    /**
+     * The URL this filter keys a request's URL under ({@link Builder#keyUrl(KeyUrl)}), for code that
+     * evicts entries by URL.
+     *
+     * @param request the request whose route may choose the settings, or null for the filter's own
+     * @param url     an absolute URL
+     * @return the URL as the cache keys it
+     */
+    public URI keyUrl(HttpServletRequest request, URI url) {
+        return context.keyUrl(request, url);
+    }
+
+    /**
+     * The canonical origin the filter keys requests under, if one is set: where paths resolve when
+     * there is no request.
+     *
+     * @return the origin, such as {@code https://shop.example}
+     */
+    public Optional<URI> canonicalOrigin() {
+        return context.canonicalOrigin();
     }
 
     /**
@@ -181,6 +218,8 @@ public final class HishelCacheFilter implements Filter {
         Duration coolDown = DEFAULT_STORAGE_COOL_DOWN;
         Duration slowStorageCall = DEFAULT_SLOW_STORAGE_CALL;
         List<String> keyedFields = DEFAULT_KEYED_FIELDS;
+        KeyUrl keyUrl = KeyUrl.asReceived();
+        Function<HttpServletRequest, KeyUrl> keyUrlPerRequest;
 
         private Builder(Storage storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -464,6 +503,31 @@ public final class HishelCacheFilter implements Filter {
          */
         public Builder keyedRequestFields(Collection<String> fields) {
             this.keyedFields = List.copyOf(fields);
+            return this;
+        }
+
+        /**
+         * How request URLs become the URLs the cache keys, stores and invalidates under: a canonical
+         * host, query parameters left out or sorted ({@link KeyUrl}). The default keys every URL as
+         * received.
+         *
+         * @param keyUrl the settings for every request
+         * @return this builder
+         */
+        public Builder keyUrl(KeyUrl keyUrl) {
+            this.keyUrl = Objects.requireNonNull(keyUrl, "keyUrl");
+            return this;
+        }
+
+        /**
+         * Key settings chosen per request, such as per route, over those of {@link #keyUrl(KeyUrl)}.
+         * Called once per request the cache handles, on its thread.
+         *
+         * @param perRequest the settings for a request, or null for the filter's
+         * @return this builder
+         */
+        public Builder keyUrl(Function<HttpServletRequest, KeyUrl> perRequest) {
+            this.keyUrlPerRequest = Objects.requireNonNull(perRequest, "perRequest");
             return this;
         }
 

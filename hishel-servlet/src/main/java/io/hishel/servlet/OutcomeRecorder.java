@@ -17,6 +17,9 @@ final class OutcomeRecorder {
     private static final String[] FIELDS = {
         "X-Hishel-From-Cache", "X-Hishel-Revalidated", "X-Hishel-Stored", "X-Hishel-Spec-Ignored"};
 
+    /** The detail of a request sent straight to the application by {@link HitForPass}. */
+    static final String HIT_FOR_PASS = "hit-for-pass";
+
     private final CacheContext context;
     private final HttpServletRequest request;
 
@@ -55,6 +58,9 @@ final class OutcomeRecorder {
     /** The request goes to the application for the filter's own reason, without a look at storage. */
     void bypassed(String forward, String detail) {
         context.counters.bypassed.increment();
+        if (HIT_FOR_PASS.equals(detail)) {
+            context.counters.hitForPass.increment();
+        }
         this.forward = forward;
         this.detail = detail;
     }
@@ -81,9 +87,22 @@ final class OutcomeRecorder {
         forwardStatus = status;
     }
 
+    /** The route of the stored answer, for whatever reads the request after the filter. */
+    void route(String pattern) {
+        request.setAttribute(RequestAttributes.ROUTE, pattern);
+    }
+
     /** The answer comes from storage. */
     void hit(Reason reason, Duration ttl) {
         context.counters.hits.increment();
+        switch (reason) {
+            case STALE_IF_ERROR, STALE_ALLOWED_BY_OPTIONS, STALE_WHILE_DISCONNECTED -> {
+                context.counters.stale.increment();
+                context.counters.staleOnFailure.increment();
+            }
+            case STALE_WHILE_REVALIDATE, STALE_ALLOWED_BY_REQUEST -> context.counters.stale.increment();
+            default -> { }
+        }
         fromCache = true;
         reason(reason);
         this.ttl = ttl;

@@ -34,6 +34,14 @@ public final class RequestAttributes {
      * is stored, so the application may set it while it answers.
      */
     public static final String TAGS = "hishel_tags";
+    /**
+     * {@code hishel_route}: the pattern of the route that answered, such as {@code /products/{id}},
+     * as a {@link String}. The filter stores it with the entry and sets it again on every request
+     * the entry answers, which never reaches the application's router, so that metrics and traces
+     * name the route of a hit. The Spring Boot starter sets it from Spring MVC's best matching
+     * pattern.
+     */
+    public static final String ROUTE = "hishel_route";
 
     private RequestAttributes() {
     }

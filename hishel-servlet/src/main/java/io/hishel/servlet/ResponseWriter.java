@@ -214,6 +214,9 @@ final class ResponseWriter {
         for (Headers.Field field : head.headers()) {
             String name = field.name();
             if (context.isInternal(name)) {
+                if (name.equalsIgnoreCase(ExchangeSettings.ROUTE_FIELD)) {
+                    outcome.route(field.value());
+                }
                 continue;
             }
             if (name.equalsIgnoreCase("Content-Type")) {

@@ -172,6 +172,8 @@ class CacheFlowTest extends FilterTestSupport {
         assertThat(afterError.headers().firstValue("Cache-Status").orElseThrow()).contains("detail=stale-if-error");
         assertThat(afterException.statusCode()).isEqualTo(200);
         assertThat(afterException.body()).isEqualTo("good");
+        assertThat(filter.statistics().stale()).isEqualTo(2);
+        assertThat(filter.statistics().staleOnFailure()).as("both because the application failed").isEqualTo(2);
     }
 
     @Test
@@ -228,6 +230,7 @@ class CacheFlowTest extends FilterTestSupport {
                 .contains("detail=stale-while-disconnected");
         assertThat(afterBadGateway.body()).isEqualTo("the site");
         assertThat(afterError.statusCode()).as("a 500 is the application's own answer").isEqualTo(500);
+        assertThat(filter.statistics().staleOnFailure()).as("the grace stood in twice").isEqualTo(2);
         clock.advanceSeconds(10 * 60);
         mode.set("throws");
         assertThat(server.get("/site").statusCode()).as("past the grace").isEqualTo(500);

@@ -59,6 +59,7 @@ class HitForPassTest extends FilterTestSupport {
         assertThat(passed.headers().firstValue("Cache-Status")).hasValue("Hishel; fwd=bypass; detail=hit-for-pass");
         assertThat(counting.calls.get()).as("no storage call").isEqualTo(before);
         assertThat(server.calls("/account")).isEqualTo(2);
+        assertThat(filter.statistics().hitForPass()).isEqualTo(1);
     }
 
     @Test

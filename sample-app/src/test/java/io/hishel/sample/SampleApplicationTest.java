@@ -70,7 +70,7 @@ class SampleApplicationTest {
         HttpResponse<String> alice = get("/account", "X-User", "alice");
         HttpResponse<String> bob = get("/account", "X-User", "bob");
 
-        assertThat(alice.headers().firstValue("Cache-Control")).hasValue("private, max-age=60");
+        assertThat(alice.headers().firstValue("Cache-Control")).hasValue("max-age=60, private");
         assertThat(bob.headers().firstValue("X-Hishel-From-Cache")).hasValue("false");
         assertThat(bob.body()).startsWith("account of bob");
     }

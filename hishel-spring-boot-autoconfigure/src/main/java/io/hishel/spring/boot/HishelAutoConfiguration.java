@@ -4,6 +4,7 @@ import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
 import io.hishel.policy.SpecificationPolicy;
 import io.hishel.servlet.HishelCacheFilter;
+import io.hishel.servlet.KeyUrl;
 import io.hishel.servlet.StorageObserver;
 import io.hishel.storage.Storage;
 import java.time.Duration;
@@ -47,7 +48,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnClass(HishelCacheFilter.class)
 @ConditionalOnBooleanProperty(name = "hishel.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HishelProperties.class)
-@Import(HishelStorageConfiguration.class)
+@Import({HishelStorageConfiguration.class, HttpCacheConfiguration.class})
 public class HishelAutoConfiguration {
 
     /** Spring Security's default filter order ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
@@ -135,9 +136,14 @@ public class HishelAutoConfiguration {
         } else {
             builder.metadataHeaders(trusted);
         }
-        RouteRules rules = RouteRules.of(properties.getRules());
+        KeyUrl keyUrl = keyUrl(properties.getKey());
+        builder.keyUrl(keyUrl);
+        RouteRules rules = RouteRules.of(properties.getRules(), keyUrl);
         if (!rules.isEmpty()) {
             builder.requestMetadata(rules).exclude(rules);
+        }
+        if (rules.choosesKeys()) {
+            builder.keyUrl(rules::keyUrl);
         }
         List<StorageObserver> all = observers.orderedStream().toList();
         if (!all.isEmpty()) {
@@ -147,6 +153,22 @@ public class HishelAutoConfiguration {
                 }
             });
         }
+        return builder.build();
+    }
+
+    private static KeyUrl keyUrl(HishelProperties.Key key) {
+        KeyUrl.Builder builder = KeyUrl.builder().sortQueryParameters(key.isSortQueryParameters());
+        if (key.getCanonicalHost() != null && !key.getCanonicalHost().isBlank()) {
+            set("hishel.key.canonical-host", key.getCanonicalHost(),
+                    "an origin such as https://shop.example, with hishel.key.host-aliases the host names keyed under it",
+                    () -> builder.canonicalOrigin(java.net.URI.create(key.getCanonicalHost().trim()), key.getHostAliases()));
+        } else if (!key.getHostAliases().isEmpty()) {
+            throw new InvalidHishelPropertyException("hishel.key.canonical-host", null,
+                    "the origin the host aliases are keyed under, such as https://shop.example", null);
+        }
+        set("hishel.key.ignored-query-parameters", key.getIgnoredQueryParameters(),
+                "names such as gclid, or prefixes ending in *, such as utm_*",
+                () -> builder.ignoreQueryParameters(key.getIgnoredQueryParameters()));
         return builder.build();
     }
 
@@ -194,25 +216,6 @@ public class HishelAutoConfiguration {
         }
         String id = ApplicationBuild.id(settings.getBuildId(), build.getIfAvailable(), application);
         return new BuildScopedStorage(storage, id);
-    }
-
-    /** {@link HttpCache} on controllers, when Spring MVC is there. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(WebMvcConfigurer.class)
-    static class HttpCacheAnnotationConfiguration implements WebMvcConfigurer {
-
-        private final HttpCacheInterceptor interceptor = new HttpCacheInterceptor();
-
-        @Override
-        public void addInterceptors(InterceptorRegistry registry) {
-            registry.addInterceptor(interceptor);
-        }
-
-        /** First, so the directives are gone before any exception handler writes its answer. */
-        @Override
-        public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
-            resolvers.add(0, interceptor);
-        }
     }
 
     /**

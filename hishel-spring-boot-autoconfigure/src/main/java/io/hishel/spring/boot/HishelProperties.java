@@ -1,12 +1,13 @@
 package io.hishel.spring.boot;
 
 import io.hishel.policy.CacheOptions;
-
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.boot.convert.DurationUnit;
@@ -19,7 +20,9 @@ import org.springframework.util.unit.DataSize;
  * again: heuristic freshness is off, the {@code X-Hishel-*} response fields are off, and entries
  * belong to the build that wrote them.
  */
-@ConfigurationProperties("hishel")
+// Unknown keys fail the start-up, reported by Spring Boot with the file and line of each: a typo
+// such as hishel.storage.defualt-ttl would otherwise leave a default in force without a word.
+@ConfigurationProperties(prefix = "hishel", ignoreUnknownFields = false)
 public class HishelProperties {
 
     /** Whether the cache is installed; false leaves the application exactly as it was without hishel. */
@@ -33,6 +36,9 @@ public class HishelProperties {
 
     /** How the servlet filter is registered and what it adds to responses. */
     private final Filter filter = new Filter();
+
+    /** How request URLs become cache keys: a canonical host, query parameters left out or sorted. */
+    private final Key key = new Key();
 
     /**
      * Per-route settings: for each request, the first enabled rule whose pattern and methods match
@@ -55,6 +61,10 @@ public class HishelProperties {
 
     public Storage getStorage() {
         return storage;
+    }
+
+    public Key getKey() {
+        return key;
     }
 
     public Filter getFilter() {
@@ -271,6 +281,9 @@ public class HishelProperties {
         /** SQLite, JDBC and Redis: the memory tier in front of the database or Redis. */
         private final Tier tier = new Tier();
 
+        /** The Redis storage's settings. */
+        private final HishelRedisProperties redis = new HishelRedisProperties();
+
         public StorageType getType() {
             return type;
         }
@@ -353,6 +366,10 @@ public class HishelProperties {
 
         public Tier getTier() {
             return tier;
+        }
+
+        public HishelRedisProperties getRedis() {
+            return redis;
         }
     }
 
@@ -460,6 +477,16 @@ public class HishelProperties {
      * pool is never registered as a bean, so it never becomes the application's DataSource.
      */
     public static class Jdbc {
+
+        /**
+         * HikariCP settings of hishel's own pool, as spring.datasource.hikari.* takes them, such as
+         * maximum-pool-size or connection-timeout.
+         */
+        private final Map<String, String> hikari = new LinkedHashMap<>();
+
+        public Map<String, String> getHikari() {
+            return hikari;
+        }
 
         /**
          * JDBC URL of hishel's database, for example jdbc:postgresql://db:5432/cache, for a pool of
@@ -772,6 +799,54 @@ public class HishelProperties {
     }
 
     /** One per-route rule. */
+    /** How request URLs become cache keys. Each setting makes requests that differ share an entry: see the documentation's warnings. */
+    public static class Key {
+
+        /** The origin (scheme, host and port) under which requests to the host aliases are keyed, such as https://shop.example, so that an application reached under several names keeps one entry per page. */
+        private String canonicalHost;
+
+        /** The host or host:port names keyed under the canonical host; empty for every host a request names. */
+        private List<String> hostAliases = new ArrayList<>();
+
+        /** Query parameters left out of the key: names such as gclid, or prefixes ending in *, such as utm_*. */
+        private List<String> ignoredQueryParameters = new ArrayList<>();
+
+        /** Whether the query's parameters are sorted by name in the key, so that ?b=2&a=1 and ?a=1&b=2 share an entry. */
+        private boolean sortQueryParameters = false;
+
+        public String getCanonicalHost() {
+            return canonicalHost;
+        }
+
+        public void setCanonicalHost(String canonicalHost) {
+            this.canonicalHost = canonicalHost;
+        }
+
+        public List<String> getHostAliases() {
+            return hostAliases;
+        }
+
+        public void setHostAliases(List<String> hostAliases) {
+            this.hostAliases = hostAliases;
+        }
+
+        public List<String> getIgnoredQueryParameters() {
+            return ignoredQueryParameters;
+        }
+
+        public void setIgnoredQueryParameters(List<String> ignoredQueryParameters) {
+            this.ignoredQueryParameters = ignoredQueryParameters;
+        }
+
+        public boolean isSortQueryParameters() {
+            return sortQueryParameters;
+        }
+
+        public void setSortQueryParameters(boolean sortQueryParameters) {
+            this.sortQueryParameters = sortQueryParameters;
+        }
+    }
+
     public static class Rule {
 
         /** Path pattern, in Spring's PathPattern syntax, matched against the path within the application: /api/**, /products/{id}. */
@@ -798,6 +873,28 @@ public class HishelProperties {
 
         /** Tags given to entries for matching requests, for purging by tag. */
         private List<String> tags = new ArrayList<>();
+
+        /** Query parameters left out of the key of matching requests, besides hishel.key.ignored-query-parameters. */
+        private List<String> ignoredQueryParameters = new ArrayList<>();
+
+        /** Whether the query's parameters are sorted in the key of matching requests; unset for hishel.key.sort-query-parameters. */
+        private Boolean sortQueryParameters;
+
+        public List<String> getIgnoredQueryParameters() {
+            return ignoredQueryParameters;
+        }
+
+        public void setIgnoredQueryParameters(List<String> ignoredQueryParameters) {
+            this.ignoredQueryParameters = ignoredQueryParameters;
+        }
+
+        public Boolean getSortQueryParameters() {
+            return sortQueryParameters;
+        }
+
+        public void setSortQueryParameters(Boolean sortQueryParameters) {
+            this.sortQueryParameters = sortQueryParameters;
+        }
 
         public String getPattern() {
             return pattern;

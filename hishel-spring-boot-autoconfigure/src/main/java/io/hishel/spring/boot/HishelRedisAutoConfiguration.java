@@ -31,7 +31,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({RedisStorage.class, RedisClient.class})
 @ConditionalOnProperty(name = "hishel.storage.type", havingValue = "redis")
-@EnableConfigurationProperties({HishelProperties.class, HishelRedisProperties.class})
+@EnableConfigurationProperties(HishelProperties.class)
 public class HishelRedisAutoConfiguration {
 
     /** Where the storage connects, unless {@code hishel.storage.redis.url} says. */
@@ -39,9 +39,9 @@ public class HishelRedisAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(Storage.class)
-    Storage hishelStorage(HishelProperties properties, HishelRedisProperties redis,
-                          ObjectProvider<BootRedis> boot, Environment environment) {
+    Storage hishelStorage(HishelProperties properties, ObjectProvider<BootRedis> boot, Environment environment) {
         HishelProperties.Storage settings = properties.getStorage();
+        HishelRedisProperties redis = settings.getRedis();
         RedisURI uri = uri(redis, boot.getIfAvailable());
         Duration timeout = settings.getTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {

@@ -1,14 +1,12 @@
 package io.hishel.spring.boot;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code hishel.storage.redis.*}: where the Redis storage ({@code hishel.storage.type=redis})
+ * {@code hishel.storage.redis.*}, bound with the rest of {@link HishelProperties}: where the Redis storage ({@code hishel.storage.type=redis})
  * keeps its entries. The connection is Boot's {@code spring.data.redis.*} when the application
  * has Spring Data Redis, unless {@code url} names another Redis; the timeout is
  * {@code hishel.storage.timeout}.
  */
-@ConfigurationProperties("hishel.storage.redis")
 public class HishelRedisProperties {
 
     /**

@@ -264,6 +264,7 @@ class HishelStorageConfiguration {
                 throw new InvalidHishelPropertyException("hishel.storage.jdbc.pool-size", jdbc.getPoolSize(),
                         "a positive number of connections", null);
             }
+            JdbcDrivers.require("hishel.storage.jdbc.url", jdbc.getUrl());
             HikariConfig config = new HikariConfig();
             config.setPoolName("hishel-jdbc");
             config.setJdbcUrl(jdbc.getUrl());

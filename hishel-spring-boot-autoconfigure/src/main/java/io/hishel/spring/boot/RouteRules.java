@@ -1,6 +1,7 @@
 package io.hishel.spring.boot;
 
 import io.hishel.http.RequestMetadata;
+import io.hishel.servlet.KeyUrl;
 import io.hishel.servlet.RequestMetadataResolver;
 import io.hishel.storage.EntryOptions;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,10 +40,19 @@ final class RouteRules implements RequestMetadataResolver, Predicate<HttpServlet
      * @throws InvalidHishelPropertyException naming the first rule property that is wrong
      */
     static RouteRules of(List<HishelProperties.Rule> configured) {
+        return of(configured, KeyUrl.asReceived());
+    }
+
+    /**
+     * Compiles the rules, each rule's key settings added to the application's.
+     *
+     * @throws InvalidHishelPropertyException naming the first rule property that is wrong
+     */
+    static RouteRules of(List<HishelProperties.Rule> configured, KeyUrl keyUrl) {
         PathPatternParser parser = new PathPatternParser();
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
-            rules.add(Rule.of("hishel.rules[" + i + "]", configured.get(i), parser));
+            rules.add(Rule.of("hishel.rules[" + i + "]", configured.get(i), parser, keyUrl));
         }
         return new RouteRules(List.copyOf(rules));
     }
@@ -68,6 +78,17 @@ final class RouteRules implements RequestMetadataResolver, Predicate<HttpServlet
     public Set<String> tags(HttpServletRequest request) {
         Rule rule = match(request);
         return rule == null || !rule.enabled ? Set.of() : rule.tags;
+    }
+
+    /** The key settings of the request's rule, or null where no rule has its own. */
+    KeyUrl keyUrl(HttpServletRequest request) {
+        Rule rule = match(request);
+        return rule == null ? null : rule.keyUrl;
+    }
+
+    /** Whether any rule has key settings of its own, so the filter need not ask. */
+    boolean choosesKeys() {
+        return rules.stream().anyMatch(rule -> rule.keyUrl != null);
     }
 
     private Rule match(HttpServletRequest request) {
@@ -100,9 +121,9 @@ final class RouteRules implements RequestMetadataResolver, Predicate<HttpServlet
     }
 
     private record Rule(PathPattern pattern, Set<String> methods, boolean enabled, RequestMetadata metadata,
-                        Set<String> tags) {
+                        Set<String> tags, KeyUrl keyUrl) {
 
-        static Rule of(String name, HishelProperties.Rule rule, PathPatternParser parser) {
+        static Rule of(String name, HishelProperties.Rule rule, PathPatternParser parser, KeyUrl applicationKeyUrl) {
             String text = rule.getPattern();
             if (text == null || text.isBlank()) {
                 throw new InvalidHishelPropertyException(name + ".pattern", text,
@@ -146,8 +167,17 @@ final class RouteRules implements RequestMetadataResolver, Predicate<HttpServlet
             if (rule.getRefreshTtlOnAccess() != null) {
                 metadata.refreshTtlOnAccess(rule.getRefreshTtlOnAccess());
             }
+            KeyUrl keyUrl = null;
+            if (!rule.getIgnoredQueryParameters().isEmpty() || rule.getSortQueryParameters() != null) {
+                try {
+                    keyUrl = applicationKeyUrl.with(rule.getIgnoredQueryParameters(), rule.getSortQueryParameters());
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new InvalidHishelPropertyException(name + ".ignored-query-parameters",
+                            rule.getIgnoredQueryParameters(), "names such as gclid, or prefixes ending in *, such as utm_*", e);
+                }
+            }
             return new Rule(pattern, Set.copyOf(methods), rule.isEnabled(), metadata.build(),
-                    Set.copyOf(rule.getTags()));
+                    Set.copyOf(rule.getTags()), keyUrl);
         }
     }
 }

@@ -35,6 +35,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -370,7 +371,7 @@ class HishelAutoConfigurationTest {
     void aMissingDataSourceBeanIsReportedByName() {
         runner().withPropertyValues("hishel.storage.type=jdbc", "hishel.storage.jdbc.data-source=nope").run(context -> {
             assertThat(context).hasFailed();
-            FailureAnalysis analysis = new HishelFailureAnalyzer().analyze(context.getStartupFailure());
+            FailureAnalysis analysis = new HishelFailureAnalyzer(new StandardEnvironment()).analyze(context.getStartupFailure());
             assertThat(analysis.getDescription()).contains("hishel.storage.jdbc.data-source", "'nope'");
             assertThat(analysis.getAction()).contains("DataSource bean");
         });
@@ -426,7 +427,7 @@ class HishelAutoConfigurationTest {
         String given = String.join(", ", properties);
         runner().withPropertyValues(properties).run(context -> {
             assertThat(context).as(given).hasFailed();
-            FailureAnalysis analysis = new HishelFailureAnalyzer().analyze(context.getStartupFailure());
+            FailureAnalysis analysis = new HishelFailureAnalyzer(new StandardEnvironment()).analyze(context.getStartupFailure());
             assertThat(analysis).as(given).isNotNull();
             assertThat(analysis.getDescription()).as(given).contains("the property " + name);
             assertThat(analysis.getAction()).as(given).contains("Set " + name, accepted);

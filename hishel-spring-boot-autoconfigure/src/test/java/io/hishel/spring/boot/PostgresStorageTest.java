@@ -1,7 +1,6 @@
 package io.hishel.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.hishel.PostgresServer;
 import io.hishel.jdbc.JdbcStorage;
 import io.hishel.storage.Storage;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * {@code hishel.storage.type=jdbc} with a URL, against the {@link PostgresServer} (database
@@ -96,7 +96,7 @@ class PostgresStorageTest {
                         "hishel.storage.jdbc.hikari.minimum-idle=plenty")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(new HishelFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+                    assertThat(new HishelFailureAnalyzer(new StandardEnvironment()).analyze(context.getStartupFailure()).getDescription())
                             .contains("hishel.storage.jdbc.hikari");
                 });
     }

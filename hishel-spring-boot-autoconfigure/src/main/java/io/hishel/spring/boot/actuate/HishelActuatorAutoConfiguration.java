@@ -2,7 +2,10 @@ package io.hishel.spring.boot.actuate;
 
 import io.hishel.servlet.HishelCacheFilter;
 import io.hishel.spring.boot.HishelAutoConfiguration;
+import io.hishel.spring.boot.HishelProperties;
+import io.hishel.spring.boot.HttpCacheEvictor;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationFilter;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -15,6 +18,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 /**
  * The cache's Actuator endpoint, health indicator and meters, each only when its part of Actuator
@@ -61,8 +65,21 @@ public class HishelActuatorAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        HishelMetrics hishelMetrics(ObjectProvider<HishelCacheFilter> filter) {
-            return new HishelMetrics(filter);
+        HishelMetrics hishelMetrics(ObjectProvider<HishelCacheFilter> filter, ObjectProvider<HttpCacheEvictor> evictor,
+                                    HishelProperties properties) {
+            return new HishelMetrics(filter, evictor, properties.getFilter().getCacheName());
+        }
+    }
+
+    /** The cache's result and a hit's route on Spring's {@code http.server.requests} observations. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ObservationFilter.class, ServerRequestObservationContext.class})
+    static class ObservationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        HishelObservationFilter hishelObservationFilter() {
+            return new HishelObservationFilter();
         }
     }
 }
