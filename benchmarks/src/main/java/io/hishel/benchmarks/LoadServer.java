@@ -1,8 +1,8 @@
 package io.hishel.benchmarks;
 
 import io.hishel.jdbc.JdbcStorage;
-import io.hishel.jdbc.MemoryTier;
 import io.hishel.memory.MemoryStorage;
+import io.hishel.memory.MemoryTier;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.SpecificationPolicy;
 import io.hishel.servlet.HishelCacheFilter;
