@@ -1,6 +1,5 @@
 package io.hishel.servlet;
 
-import io.hishel.http.RequestMetadata;
 import io.hishel.policy.CacheOptions;
 import io.hishel.policy.CachePolicy;
 import io.hishel.policy.FilterPolicy;
@@ -24,7 +23,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
