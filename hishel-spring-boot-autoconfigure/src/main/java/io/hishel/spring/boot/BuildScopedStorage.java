@@ -38,8 +38,9 @@ final class BuildScopedStorage implements Storage {
 
     @Override
     public List<Entry> entries(CacheKey key) {
-        // The filter sees the keys it asked for, and writes back what it was given through update().
-        return storage.entries(scoped(key)).stream().map(entry -> withKey(entry, key)).toList();
+        // As stored, scoped key and all: neither the filter nor the engine reads a found entry's key,
+        // update() takes it back as it is, and a hit allocates no copy of each candidate.
+        return storage.entries(scoped(key));
     }
 
     @Override
